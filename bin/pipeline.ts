@@ -1,0 +1,4 @@
+import { runProcess } from '../core/index.js';
+
+// Wiring: config → db (migrated) → redis + presence; this process's stage components join here.
+runProcess('pipeline', () => Promise.resolve(() => Promise.resolve()));

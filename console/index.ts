@@ -1,0 +1,1 @@
+export { buildApp, type ConsoleDeps } from './app.js';

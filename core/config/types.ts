@@ -1,0 +1,15 @@
+/** The validated, frozen configuration every process receives. Mirrors SETTINGS (a test keeps them in step). */
+export interface Config {
+  readonly database: {
+    readonly url: string;
+    readonly schema: string;
+    readonly poolSize: number;
+    readonly migrateOnStart: boolean;
+  };
+  readonly redis: { readonly url: string; readonly prefix: string };
+  readonly log: { readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent' };
+  readonly node: { readonly id: string };
+  readonly paths: { readonly dataDir: string; readonly ffmpeg: string };
+  readonly console: { readonly host: string; readonly port: number };
+  readonly gps: { readonly host: string; readonly jt808Port: number; readonly httpPort: number };
+}

@@ -1,0 +1,50 @@
+/**
+ * The error catalog: every error a user may meet carries a stable code they can search for,
+ * a message that says what to do, and (for the API) an HTTP status.
+ */
+export const ERROR_CATALOG = {
+  MW_CONFIG_INVALID: { status: 500, title: 'Configuration is invalid' },
+  MW_CONFIG_FILE_UNREADABLE: { status: 500, title: 'Configuration file cannot be read' },
+  MW_CONFIG_FILE_MALFORMED: { status: 500, title: 'Configuration file is not valid YAML/JSON' },
+  MW_DB_UNREACHABLE: { status: 503, title: 'PostgreSQL cannot be reached' },
+  MW_DB_AUTH_FAILED: { status: 503, title: 'PostgreSQL refused the credentials' },
+  MW_DB_MISSING: { status: 503, title: 'The PostgreSQL database does not exist' },
+  MW_POSTGIS_MISSING: { status: 503, title: 'PostGIS is not installed on the PostgreSQL server' },
+  MW_REDIS_UNREACHABLE: { status: 503, title: 'Redis cannot be reached' },
+  MW_MIGRATION_EDITED: { status: 500, title: 'An applied migration was edited' },
+  MW_MIGRATION_FAILED: { status: 500, title: 'A migration failed to apply' },
+  MW_JOB_PAYLOAD_INVALID: { status: 400, title: 'A queue message does not match its schema' },
+  MW_NOT_FOUND: { status: 404, title: 'Not found' },
+  MW_VALIDATION: { status: 400, title: 'Request is invalid' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export class MuckError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: readonly string[];
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: readonly string[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'MuckError';
+    this.code = code;
+    this.status = ERROR_CATALOG[code].status;
+    this.details = details;
+  }
+
+  /** Human-readable, multi-line form for terminals and logs. */
+  format(): string {
+    const lines = [`${this.code}: ${this.message}`, ...this.details.map((d) => `  - ${d}`)];
+    return lines.join('\n');
+  }
+}
+
+export function isMuckError(err: unknown): err is MuckError {
+  return err instanceof MuckError;
+}

@@ -1,0 +1,96 @@
+import { createPool, migrate, assertDatabaseReachable, type Pool } from './db/index.js';
+import { isMuckError } from './errors.js';
+import { loadProcessConfig, type Config } from './config/index.js';
+import { createLogger, type Logger } from './log.js';
+import type { Redis } from 'ioredis';
+import { startPresence } from './presence.js';
+import { assertRedisReachable, createRedis, type QueueContext } from './queues/index.js';
+
+/** What every process gets after start-up: validated config, a migrated database, queues. */
+export interface Runtime {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly pool: Pool;
+  /** A shared, non-blocking Redis connection (presence, pub/sub publishing, leases). */
+  readonly redis: Redis;
+  readonly queues: QueueContext;
+}
+
+export type Stop = () => Promise<void>;
+
+/** Connect and migrate: the first steps of every process, with coded errors on failure. */
+export async function openRuntime(config: Config, processName: string): Promise<Runtime> {
+  const log = createLogger(config, processName);
+  const pool = createPool(config.database);
+  try {
+    await assertDatabaseReachable(pool, config.database.url);
+    if (config.database.migrateOnStart) {
+      const result = await migrate(pool, config.database.schema);
+      log.info(
+        { schema: result.schema, applied: result.applied, version: result.current },
+        'database migrated',
+      );
+    }
+    await assertRedisReachable(config.redis.url);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  const redis = createRedis(config.redis.url);
+  redis.on('error', (err: Error) => {
+    log.warn({ err: err.message }, 'redis connection error');
+  });
+  return { config, log, pool, redis, queues: { url: config.redis.url, prefix: config.redis.prefix } };
+}
+
+/**
+ * Run a process: parse config, open the runtime, start, and stop cleanly on SIGINT/SIGTERM.
+ * Start-up failures print the coded message (no stack trace) and exit with status 1.
+ */
+export function runProcess(name: string, start: (rt: Runtime) => Promise<Stop>): void {
+  void (async () => {
+    let rt: Runtime;
+    let stop: Stop;
+    try {
+      const config = loadProcessConfig();
+      rt = await openRuntime(config, name);
+      const presence = startPresence(rt.redis, config.redis.prefix, {
+        process: name,
+        node: config.node.id,
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+      });
+      const stopStage = await start(rt);
+      stop = async () => {
+        await stopStage();
+        await presence.stop();
+        rt.redis.disconnect();
+      };
+      rt.log.info('ready');
+    } catch (err) {
+      process.stderr.write(
+        `${name}: ${isMuckError(err) ? err.format() : String((err as Error).stack ?? err)}\n`,
+      );
+      process.exit(1);
+    }
+    let stopping = false;
+    const shutdown = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      rt.log.info({ signal }, 'stopping');
+      void stop()
+        .then(() => rt.pool.end())
+        .then(() => process.exit(0))
+        .catch((err: unknown) => {
+          rt.log.error({ err }, 'unclean stop');
+          process.exit(1);
+        });
+    };
+    process.on('SIGINT', () => {
+      shutdown('SIGINT');
+    });
+    process.on('SIGTERM', () => {
+      shutdown('SIGTERM');
+    });
+  })();
+}
