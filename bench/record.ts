@@ -36,7 +36,8 @@ const HEADER = [
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 ];
 
-const fmt = (n: number | null): string => (n === null ? '—' : Number.isInteger(n) ? String(n) : n.toPrecision(4));
+const fmt = (n: number | null): string =>
+  n === null ? '—' : Number.isInteger(n) ? String(n) : n.toPrecision(4);
 
 export function resultRow(r: BenchResult): string {
   return `| ${r.name} | ${r.metric} | ${fmt(r.value)} | ${r.unit} | ${fmt(r.baseline)} | ${fmt(r.ratio)} | ${r.target} | ${r.machine} | ${r.date} |`;

@@ -7,7 +7,9 @@ const files = readdirSync('bench').filter((f) => f.endsWith('.bench.ts'));
 const names = files.map((f) => f.replace(/\.bench\.ts$/, ''));
 const unknown = wanted.filter((w) => !names.includes(w));
 if (unknown.length > 0) {
-  process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; available: ${names.join(', ') || 'none'}\n`);
+  process.stderr.write(
+    `unknown benchmark(s): ${unknown.join(', ')}; available: ${names.join(', ') || 'none'}\n`,
+  );
   process.exit(2);
 }
 for (const name of wanted.length > 0 ? wanted : names) {

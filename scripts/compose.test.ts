@@ -16,21 +16,26 @@ const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true 
 
 describe('docker-compose.yml matches the processes the code defines', () => {
   it('has postgis, redis and exactly one service per process', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['postgis', 'redis', ...PROCESSES.map((p) => p.name)].sort());
+    expect(Object.keys(compose.services).sort()).toEqual(
+      ['postgis', 'redis', ...PROCESSES.map((p) => p.name)].sort(),
+    );
   });
 
-  it.each(PROCESSES.map((p) => [p.name, p] as const))('%s runs its entry, is health-checked, waits for services', (name, p) => {
-    const svc = compose.services[name];
-    expect(svc?.command).toContain(p.entry);
-    expect(svc?.healthcheck?.test.join(' ')).toContain(name);
-    expect(svc?.depends_on?.postgis?.condition).toBe('service_healthy');
-    expect(svc?.depends_on?.redis?.condition).toBe('service_healthy');
-    const env = svc?.environment ?? {};
-    expect(loadConfig({ env }).database.url).toContain('@postgis:5432/');
-    const defaults = loadConfig({ env: {} }) as unknown as Record<string, Record<string, number>>;
-    for (const key of p.ports) {
-      const [group, leaf] = key.split('.') as [string, string];
-      expect(svc?.ports?.some((m) => m.endsWith(`:${String(defaults[group]?.[leaf])}`))).toBe(true);
-    }
-  });
+  it.each(PROCESSES.map((p) => [p.name, p] as const))(
+    '%s runs its entry, is health-checked, waits for services',
+    (name, p) => {
+      const svc = compose.services[name];
+      expect(svc?.command).toContain(p.entry);
+      expect(svc?.healthcheck?.test.join(' ')).toContain(name);
+      expect(svc?.depends_on?.postgis?.condition).toBe('service_healthy');
+      expect(svc?.depends_on?.redis?.condition).toBe('service_healthy');
+      const env = svc?.environment ?? {};
+      expect(loadConfig({ env }).database.url).toContain('@postgis:5432/');
+      const defaults = loadConfig({ env: {} }) as unknown as Record<string, Record<string, number>>;
+      for (const key of p.ports) {
+        const [group, leaf] = key.split('.') as [string, string];
+        expect(svc?.ports?.some((m) => m.endsWith(`:${String(defaults[group]?.[leaf])}`))).toBe(true);
+      }
+    },
+  );
 });

@@ -7,7 +7,11 @@ import { listPresence, loadProcessConfig } from '../core/index.js';
 
 const name = process.argv[2];
 const config = loadProcessConfig([]);
-const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+const redis = new Redis(config.redis.url, {
+  lazyConnect: true,
+  maxRetriesPerRequest: 1,
+  connectTimeout: 2000,
+});
 redis.on('error', () => undefined);
 try {
   await redis.connect();
