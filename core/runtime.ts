@@ -44,53 +44,57 @@ export async function openRuntime(config: Config, processName: string): Promise<
 }
 
 /**
- * Run a process: parse config, open the runtime, start, and stop cleanly on SIGINT/SIGTERM.
+ * Run a process: parse config, open the runtime, start, and stop cleanly on SIGINT/SIGTERM
+ * (handlers are installed first, so a signal during start-up is honoured too).
  * Start-up failures print the coded message (no stack trace) and exit with status 1.
  */
 export function runProcess(name: string, start: (rt: Runtime) => Promise<Stop>): void {
-  void (async () => {
-    let rt: Runtime;
-    let stop: Stop;
-    try {
-      const config = loadProcessConfig();
-      rt = await openRuntime(config, name);
-      const presence = startPresence(rt.redis, config.redis.prefix, {
-        process: name,
-        node: config.node.id,
-        pid: process.pid,
-        startedAt: new Date().toISOString(),
+  let started: Promise<{ rt: Runtime; stop: Stop } | null> = Promise.resolve(null);
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    void started
+      .then(async (s) => {
+        if (!s) return;
+        s.rt.log.info({ signal }, 'stopping');
+        await s.stop();
+        await s.rt.pool.end();
+      })
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        process.stderr.write(`${name}: unclean stop: ${String(err)}\n`);
+        process.exit(1);
       });
-      const stopStage = await start(rt);
-      stop = async () => {
-        await stopStage();
-        await presence.stop();
-        rt.redis.disconnect();
-      };
-      rt.log.info('ready');
-    } catch (err) {
-      process.stderr.write(
-        `${name}: ${isMuckError(err) ? err.format() : String((err as Error).stack ?? err)}\n`,
-      );
-      process.exit(1);
-    }
-    let stopping = false;
-    const shutdown = (signal: string): void => {
-      if (stopping) return;
-      stopping = true;
-      rt.log.info({ signal }, 'stopping');
-      void stop()
-        .then(() => rt.pool.end())
-        .then(() => process.exit(0))
-        .catch((err: unknown) => {
-          rt.log.error({ err }, 'unclean stop');
-          process.exit(1);
-        });
+  };
+  process.on('SIGINT', () => {
+    shutdown('SIGINT');
+  });
+  process.on('SIGTERM', () => {
+    shutdown('SIGTERM');
+  });
+
+  started = (async () => {
+    const config = loadProcessConfig();
+    const rt = await openRuntime(config, name);
+    const presence = startPresence(rt.redis, config.redis.prefix, {
+      process: name,
+      node: config.node.id,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+    });
+    const stopStage = await start(rt);
+    rt.log.info('ready');
+    const stop: Stop = async () => {
+      await stopStage();
+      await presence.stop();
+      rt.redis.disconnect();
     };
-    process.on('SIGINT', () => {
-      shutdown('SIGINT');
-    });
-    process.on('SIGTERM', () => {
-      shutdown('SIGTERM');
-    });
-  })();
+    return { rt, stop };
+  })().catch((err: unknown) => {
+    process.stderr.write(
+      `${name}: ${isMuckError(err) ? err.format() : String((err as Error).stack ?? err)}\n`,
+    );
+    process.exit(1);
+  });
 }
