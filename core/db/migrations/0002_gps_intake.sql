@@ -1,0 +1,2 @@
+-- GPS intake: quarantine, ingest bookkeeping (issue: GPS gateway).
+SELECT 1;
