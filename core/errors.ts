@@ -16,6 +16,9 @@ export const ERROR_CATALOG = {
   MW_JOB_PAYLOAD_INVALID: { status: 400, title: 'A queue message does not match its schema' },
   MW_NOT_FOUND: { status: 404, title: 'Not found' },
   MW_VALIDATION: { status: 400, title: 'Request is invalid' },
+  MW_ZONE_INVALID: { status: 400, title: 'A zone (GeoJSON feature) is invalid' },
+  MW_RULES_CONFIG_INVALID: { status: 500, title: 'A rules setting cannot be parsed' },
+  MW_INCIDENT_TRANSITION: { status: 409, title: 'This incident cannot move to that status now' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

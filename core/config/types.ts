@@ -12,4 +12,18 @@ export interface Config {
   readonly paths: { readonly dataDir: string; readonly ffmpeg: string };
   readonly console: { readonly host: string; readonly port: number };
   readonly gps: { readonly host: string; readonly jt808Port: number; readonly httpPort: number };
+  readonly rules: {
+    readonly homeJurisdiction: string;
+    readonly stopRadiusM: number;
+    readonly stopMinS: number;
+    readonly stopByKind: string;
+    readonly unloadMinS: number;
+    readonly routeDeviationM: number;
+    readonly routeDeviationS: number;
+    readonly offHoursMinS: number;
+    readonly gpsErrorM: number;
+    readonly reorderWindowS: number;
+    readonly linkLagS: number;
+    readonly refreshS: number;
+  };
 }
