@@ -26,4 +26,14 @@ export interface Config {
     readonly linkLagS: number;
     readonly refreshS: number;
   };
+  readonly pipeline: {
+    readonly segmentSeconds: number;
+    readonly retentionHours: number;
+    readonly recordingBudgetMb: number;
+    readonly ioTimeoutS: number;
+    readonly stallTimeoutS: number;
+    readonly frameQueue: number;
+    readonly leaseTtlS: number;
+    readonly tickS: number;
+  };
 }
