@@ -133,6 +133,88 @@ export const SETTINGS = [
     description: 'HTTP port for position batches pushed by other platforms.',
   },
   {
+    key: 'gps.heartbeatTimeoutS',
+    env: 'GPS_HEARTBEAT_TIMEOUT_S',
+    kind: int(10, 3600),
+    default: 180,
+    description: 'A JT/T 808 link with no message for this many seconds is closed.',
+  },
+  {
+    key: 'gps.subpackageTimeoutS',
+    env: 'GPS_SUBPACKAGE_TIMEOUT_S',
+    kind: int(1, 3600),
+    default: 60,
+    description:
+      'Packets of a subpackaged JT/T 808 message not complete within this many seconds are dropped.',
+  },
+  {
+    key: 'gps.reorderToleranceS',
+    env: 'GPS_REORDER_TOLERANCE_S',
+    kind: int(0, 3600),
+    default: 10,
+    description:
+      "A point up to this many seconds older than its device's newest is accepted and put back in order; older ones are quarantined (blind-area backlog excepted).",
+  },
+  {
+    key: 'gps.futureToleranceS',
+    env: 'GPS_FUTURE_TOLERANCE_S',
+    kind: int(0, 86400),
+    default: 300,
+    description:
+      'Fix times up to this many seconds ahead of the gateway clock are accepted; later ones are quarantined.',
+  },
+  {
+    key: 'gps.maxAgeHours',
+    env: 'GPS_MAX_AGE_HOURS',
+    kind: int(1, 8760),
+    default: 168,
+    description: 'Fix times older than this many hours (backlog included) are quarantined.',
+  },
+  {
+    key: 'gps.maxSpeedKmh',
+    env: 'GPS_MAX_SPEED_KMH',
+    kind: int(20, 2000),
+    default: 180,
+    description:
+      'A move implying more than this speed from the previous fix is an impossible jump (quarantined).',
+  },
+  {
+    key: 'gps.jumpMinDistanceM',
+    env: 'GPS_JUMP_MIN_DISTANCE_M',
+    kind: int(0, 100000),
+    default: 500,
+    description: 'Moves shorter than this many metres are never jumps (GPS noise between close fixes).',
+  },
+  {
+    key: 'gps.batchSize',
+    env: 'GPS_BATCH_SIZE',
+    kind: int(1, 50000),
+    default: 2000,
+    description: 'Points written to PostgreSQL per batch.',
+  },
+  {
+    key: 'gps.flushMs',
+    env: 'GPS_FLUSH_MS',
+    kind: int(1, 10000),
+    default: 50,
+    description: 'A partial batch is written after this many milliseconds.',
+  },
+  {
+    key: 'gps.spoolMaxPoints',
+    env: 'GPS_SPOOL_MAX_POINTS',
+    kind: int(0, 100000000),
+    default: 2000000,
+    description:
+      'Accepted points held in Redis while PostgreSQL is down; beyond it terminals are answered "failure" and keep their data.',
+  },
+  {
+    key: 'gps.httpMaxBatch',
+    env: 'GPS_HTTP_MAX_BATCH',
+    kind: int(1, 100000),
+    default: 5000,
+    description: 'Most positions in one HTTP batch.',
+  },
+  {
     key: 'rules.homeJurisdiction',
     env: 'RULES_HOME_JURISDICTION',
     kind: str,
@@ -202,14 +284,16 @@ export const SETTINGS = [
     env: 'RULES_REORDER_WINDOW_S',
     kind: int(0, 3600),
     default: 30,
-    description: 'Out-of-order GPS points up to this late (per vehicle) are put back in order; later ones are dropped.',
+    description:
+      'Out-of-order GPS points up to this late (per vehicle) are put back in order; later ones are dropped.',
   },
   {
     key: 'rules.linkLagS',
     env: 'RULES_LINK_LAG_S',
     kind: int(0, 3600),
     default: 120,
-    description: 'Camera events are linked to trucks once GPS event time has passed them by this many seconds.',
+    description:
+      'Camera events are linked to trucks once GPS event time has passed them by this many seconds.',
   },
   {
     key: 'rules.refreshS',
@@ -230,7 +314,8 @@ export const SETTINGS = [
     env: 'PIPELINE_RETENTION_HOURS',
     kind: int(1, 24 * 365),
     default: 72,
-    description: 'Recordings older than this are deleted (unless evidence references them or they are on hold).',
+    description:
+      'Recordings older than this are deleted (unless evidence references them or they are on hold).',
   },
   {
     key: 'pipeline.recordingBudgetMb',

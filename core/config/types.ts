@@ -11,7 +11,22 @@ export interface Config {
   readonly node: { readonly id: string };
   readonly paths: { readonly dataDir: string; readonly ffmpeg: string };
   readonly console: { readonly host: string; readonly port: number };
-  readonly gps: { readonly host: string; readonly jt808Port: number; readonly httpPort: number };
+  readonly gps: {
+    readonly host: string;
+    readonly jt808Port: number;
+    readonly httpPort: number;
+    readonly heartbeatTimeoutS: number;
+    readonly subpackageTimeoutS: number;
+    readonly reorderToleranceS: number;
+    readonly futureToleranceS: number;
+    readonly maxAgeHours: number;
+    readonly maxSpeedKmh: number;
+    readonly jumpMinDistanceM: number;
+    readonly batchSize: number;
+    readonly flushMs: number;
+    readonly spoolMaxPoints: number;
+    readonly httpMaxBatch: number;
+  };
   readonly rules: {
     readonly homeJurisdiction: string;
     readonly stopRadiusM: number;
