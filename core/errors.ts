@@ -19,6 +19,11 @@ export const ERROR_CATALOG = {
   MW_ZONE_INVALID: { status: 400, title: 'A zone (GeoJSON feature) is invalid' },
   MW_RULES_CONFIG_INVALID: { status: 500, title: 'A rules setting cannot be parsed' },
   MW_INCIDENT_TRANSITION: { status: 409, title: 'This incident cannot move to that status now' },
+  MW_GPS_UNAVAILABLE: {
+    status: 503,
+    title: 'GPS storage is unavailable and its spool is full; send the positions again later',
+  },
+  MW_GPS_WRITE_FAILED: { status: 500, title: 'PostgreSQL refused a batch of GPS points' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
