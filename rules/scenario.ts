@@ -1,0 +1,103 @@
+import type { LoadState } from '../core/index.js';
+import { flushEngine, newEngineState, stepEngine, type EngineState, type RulesInput } from './engine.js';
+import { metersPerDegLon, type LonLat } from './geo.js';
+import { foldDrafts, type IncidentDraft } from './incidents.js';
+import type { Fix, World } from './world.js';
+
+/**
+ * Build truck tracks from legs (drive, park, gap) and run inputs through the rules: the shape a
+ * scenario file's truck tracks take to be fed in, used by the tests and the benchmarks.
+ */
+export interface TrackBuilder {
+  readonly vehicleId: number;
+  t: number;
+  pos: LonLat;
+  intervalS: number;
+  sensorLoad: LoadState | null;
+  readonly fixes: Fix[];
+}
+
+export function track(vehicleId: number, start: LonLat, t0: number | string, intervalS = 10): TrackBuilder {
+  return {
+    vehicleId,
+    t: typeof t0 === 'string' ? Date.parse(t0) : t0,
+    pos: start,
+    intervalS,
+    sensorLoad: null,
+    fixes: [],
+  };
+}
+
+function emit(b: TrackBuilder, lon: number, lat: number, speedKmh: number | null): void {
+  b.fixes.push({
+    vehicleId: b.vehicleId,
+    t: b.t,
+    lon,
+    lat,
+    speedKmh,
+    headingDeg: null,
+    sensorLoad: b.sensorLoad,
+  });
+}
+
+/** Drive in a straight line to `to` at `kmh`, one fix per interval (the arrival fix included). */
+export function drive(b: TrackBuilder, to: LonLat, kmh: number): TrackBuilder {
+  const [lon0, lat0] = b.pos;
+  const dx = (to[0] - lon0) * metersPerDegLon(lat0);
+  const dy = (to[1] - lat0) * 110_574;
+  const dist = Math.sqrt(dx * dx + dy * dy);
+  const steps = Math.max(1, Math.ceil(dist / ((kmh / 3.6) * b.intervalS)));
+  for (let i = 1; i <= steps; i++) {
+    b.t += b.intervalS * 1000;
+    emit(b, lon0 + ((to[0] - lon0) * i) / steps, lat0 + ((to[1] - lat0) * i) / steps, kmh);
+  }
+  b.pos = to;
+  return b;
+}
+
+/** Stand still for `seconds` (optionally with deterministic GPS jitter of up to `jitterM`). */
+export function park(b: TrackBuilder, seconds: number, jitterM = 0): TrackBuilder {
+  const n = Math.floor(seconds / b.intervalS);
+  const [lon, lat] = b.pos;
+  for (let i = 1; i <= n; i++) {
+    b.t += b.intervalS * 1000;
+    const j = jitterM * Math.sin(i * 1.7);
+    const k = jitterM * Math.cos(i * 2.3);
+    emit(b, lon + j / metersPerDegLon(lat), lat + k / 110_574, 0);
+  }
+  return b;
+}
+
+/** No fixes for `seconds` (tunnel, terminal off), then carry on from `to` (default: same place). */
+export function gap(b: TrackBuilder, seconds: number, to?: LonLat): TrackBuilder {
+  b.t += seconds * 1000;
+  if (to) b.pos = to;
+  emit(b, b.pos[0], b.pos[1], null);
+  return b;
+}
+
+export function sensor(b: TrackBuilder, load: LoadState | null): TrackBuilder {
+  b.sensorLoad = load;
+  return b;
+}
+
+/** Fixes of several trucks merged into event-time order (ties: by vehicle id). */
+export function mergeTracks(...tracks: TrackBuilder[]): RulesInput[] {
+  return tracks
+    .flatMap((b) => b.fixes)
+    .sort((a, b) => a.t - b.t || a.vehicleId - b.vehicleId)
+    .map((fix) => ({ kind: 'fix', fix }));
+}
+
+/** Run inputs through a fresh engine to the end; one incident per dedupe key, in key order. */
+export function runInputs(
+  world: World,
+  inputs: Iterable<RulesInput>,
+  state: EngineState = newEngineState(),
+): { incidents: IncidentDraft[]; state: EngineState } {
+  const byKey = new Map<string, IncidentDraft>();
+  for (const input of inputs) foldDrafts(byKey, stepEngine(state, input, world).outputs);
+  foldDrafts(byKey, flushEngine(state, world));
+  const incidents = [...byKey.values()].sort((a, b) => (a.dedupeKey < b.dedupeKey ? -1 : 1));
+  return { incidents, state };
+}
