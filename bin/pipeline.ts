@@ -1,4 +1,9 @@
 import { runProcess } from '../core/index.js';
+import { PipelineNode } from '../ingest/index.js';
 
-// Wiring: config → db (migrated) → redis + presence; this process's stage components join here.
-runProcess('pipeline', () => Promise.resolve(() => Promise.resolve()));
+// Wiring: config → db (migrated) → redis + presence → camera leases and supervisors.
+runProcess('pipeline', (rt) => {
+  const node = new PipelineNode({ pool: rt.pool, redis: rt.redis, log: rt.log, config: rt.config });
+  node.start();
+  return Promise.resolve(() => node.stop());
+});

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { backoffDelay } from './backoff.js';
+import { classifyFailure } from './failure.js';
+import { ffmpegPlan, letterboxFilter } from './ffmpeg-args.js';
+import { DropOldestQueue } from './frame-queue.js';
+import { FrameSplitter } from './frame-splitter.js';
+import { parseSegmentList } from './segment-list.js';
+import { parseSourceResolution, parseStatsFrame } from './stderr-stats.js';
+
+describe('ffmpeg command line', () => {
+  const plan = ffmpegPlan(
+    { url: 'rtsp://cam/live', transport: 'udp' },
+    { fps: 5, width: 640, height: 384 },
+    { dir: '/rec/7', segmentSeconds: 4, listFile: '/rec/7/.s.csv' },
+    { ioSeconds: 10 },
+  );
+
+  it('pulls RTSP over the chosen transport with a socket timeout', () => {
+    expect(plan.inputOptions.join(' ')).toContain('-rtsp_transport udp -timeout 10000000');
+  });
+
+  it('records in copy mode (no re-encode) as wall-clock-named MPEG-TS segments', () => {
+    const o = plan.recording.options.join(' ');
+    expect(o).toContain('-c copy');
+    expect(o).toContain('-segment_time 4');
+    expect(o).toContain('-strftime 1');
+    expect(plan.recording.target).toBe('/rec/7/%Y%m%dT%H%M%SZ.ts');
+  });
+
+  it('letterboxes to the model size with pad 114 at the detect rate', () => {
+    expect(letterboxFilter({ fps: 5, width: 640, height: 384 })).toBe(
+      'fps=5,scale=640:384:force_original_aspect_ratio=decrease:flags=bilinear,' +
+        'pad=640:384:(ow-iw)/2:(oh-ih)/2:color=0x727272,format=rgb24',
+    );
+    expect(plan.frames.options).toContain('rawvideo');
+  });
+
+  it('reads local files at their native rate (no RTSP options)', () => {
+    const local = ffmpegPlan(
+      { url: '/clips/a.mp4', transport: 'tcp' },
+      { fps: 5, width: 64, height: 64 },
+      {
+        dir: '/r',
+        segmentSeconds: 2,
+        listFile: '/r/l.csv',
+      },
+      { ioSeconds: 5 },
+    );
+    expect(local.inputOptions).toContain('-re');
+    expect(local.inputOptions).not.toContain('-rtsp_transport');
+  });
+});
+
+describe('failure causes', () => {
+  it.each([
+    ['[rtsp @ 0x1] method DESCRIBE failed: 401 Unauthorized', 'auth_refused', false],
+    ['[rtsp @ 0x1] method DESCRIBE failed: 404 Not Found', 'not_found', false],
+    [
+      '[tcp @ 0x1] Connection to tcp://10.0.0.9:554?timeout=0 failed: Connection refused',
+      'connection_refused',
+      true,
+    ],
+    ['[tcp @ 0x1] Connection to tcp://cam:554 failed: No route to host', 'host_unreachable', true],
+    ['rtsp://x: Invalid data found when processing input', 'bad_url', false],
+    ['[h264 @ 0x1] Decoder (codec hevc) not found for input stream #0:0', 'codec_unsupported', false],
+  ])('%s → %s', (line, kind, transient) => {
+    const f = classifyFailure(`some banner\n${line}\n`, 1);
+    expect(f.kind).toBe(kind);
+    expect(f.transient).toBe(transient);
+    expect(f.message).toContain(line.slice(0, 20));
+  });
+
+  it('an exit 0 is the end of the stream; anything else keeps ffmpeg last words', () => {
+    expect(classifyFailure('', 0).kind).toBe('stream_ended');
+    const u = classifyFailure('x\nsomething odd happened', 183);
+    expect(u.kind).toBe('unknown');
+    expect(u.message).toContain('183');
+    expect(u.message).toContain('something odd happened');
+  });
+});
+
+describe('backoff', () => {
+  const p = { baseMs: 1000, capMs: 30_000 };
+  it('grows exponentially, is capped, and jitters within [ceiling/2, ceiling]', () => {
+    expect(backoffDelay(p, 0, 0)).toBe(500);
+    expect(backoffDelay(p, 0, 0.999)).toBeLessThanOrEqual(1000);
+    expect(backoffDelay(p, 3, 0)).toBe(4000);
+    expect(backoffDelay(p, 20, 0.5)).toBe(22_500);
+    expect(backoffDelay(p, 1000, 1)).toBe(30_000);
+  });
+});
+
+describe('bounded frame queue', () => {
+  it('drops the oldest when full and counts the drops', () => {
+    const q = new DropOldestQueue<number>(3);
+    for (let i = 0; i < 5; i++) q.push(i);
+    expect(q.dropped).toBe(2);
+    expect([q.poll(), q.poll(), q.poll(), q.poll()]).toEqual([2, 3, 4, undefined]);
+  });
+
+  it('hands an item straight to a waiting consumer', async () => {
+    const q = new DropOldestQueue<string>(1);
+    const next = q.take();
+    q.push('a');
+    expect(await next).toBe('a');
+    expect(q.size).toBe(0);
+  });
+});
+
+describe('frame splitter', () => {
+  it('cuts arbitrary chunks into whole frames and keeps the remainder', () => {
+    const frames: number[][] = [];
+    const s = new FrameSplitter(4, (f) => frames.push([...f]));
+    s.write(Buffer.from([1, 2, 3]));
+    s.write(Buffer.from([4, 5, 6, 7, 8, 9, 10]));
+    expect(frames).toEqual([
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+    ]);
+    expect(s.pending).toBe(2);
+  });
+});
+
+describe('ffmpeg output parsing', () => {
+  it('reads segment lists, ignoring partial lines', () => {
+    expect(parseSegmentList('a.ts,0.000000,4.000000\nb.ts,4.000000,8.040000\nc.ts,8.0')).toEqual([
+      { file: 'a.ts', startS: 0, endS: 4 },
+      { file: 'b.ts', startS: 4, endS: 8.04 },
+    ]);
+  });
+
+  it('reads the source resolution and the stats frame counter', () => {
+    expect(
+      parseSourceResolution(
+        '[info]   Stream #0:0: Video: h264 (High), yuv420p(progressive), 1920x1080, 25 fps',
+      ),
+    ).toEqual({ width: 1920, height: 1080 });
+    expect(parseSourceResolution('Stream #0:1: Audio: aac, 48000 Hz')).toBeNull();
+    expect(parseStatsFrame('[info] frame=  102 fps= 25 q=-1.0 size=N/A')).toBe(102);
+    expect(parseStatsFrame('frame=7 fps=0.0')).toBe(7);
+  });
+});
