@@ -109,10 +109,7 @@ export function zonesFromGeoJSON(doc: unknown): ZoneInput[] {
         mine.push(...ps);
         if (ps.length === 0) polygons = (polys as LonLat[][][]).map(toPolygon);
       }
-    } else
-      mine.push(
-        `geometry type ${geom.type} is not allowed for a ${kind} (Polygon or MultiPolygon)`,
-      );
+    } else mine.push(`geometry type ${geom.type} is not allowed for a ${kind} (Polygon or MultiPolygon)`);
     if (props.schedule !== undefined && props.schedule !== null)
       mine.push(...scheduleProblems(props.schedule));
     if (

@@ -264,7 +264,10 @@ describe('out-of-order points', () => {
     // Swap neighbours pairwise: each point at most one interval (10 s) out of place.
     const swapped = inputs.map((_, i) => inputs[i % 2 === 0 ? Math.min(i + 1, inputs.length - 1) : i - 1]);
     if (inputs.length % 2 === 1) swapped[inputs.length - 1] = inputs[inputs.length - 1];
-    const shuffled = runInputs(world, swapped.filter((x) => x !== undefined));
+    const shuffled = runInputs(
+      world,
+      swapped.filter((x) => x !== undefined),
+    );
     expect(shuffled.incidents).toEqual(inOrder);
     expect(inOrder).toHaveLength(1);
     expect(shuffled.state.stats.late).toBe(0);

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { RulesInput } from './engine.js';
+import { canonicalIncident, type IncidentDraft } from './incidents.js';
+import { drive, mergeTracks, park, runInputs, track, type TrackBuilder } from './scenario.js';
+import { P, T0, testWorld } from './test-world.js';
+import type { CameraObservation } from './world.js';
+
+const world = testWorld();
+
+/** Time at which the truck's track passes closest to the camera's longitude (between fixes). */
+function passTime(b: TrackBuilder, lon: number): number {
+  const i = b.fixes.findIndex((f) => f.lon >= lon);
+  const a = b.fixes[i - 1];
+  const c = b.fixes[i];
+  if (!a || !c) throw new Error('track does not pass the camera');
+  return a.t + ((lon - a.lon) / (c.lon - a.lon)) * (c.t - a.t);
+}
+
+function obs(t: number, type: CameraObservation['type'] = 'uncovered_load'): RulesInput {
+  return {
+    kind: 'camera',
+    obs: { cameraId: 7, type, t: Math.round(t), endT: null, trackIds: [3], confidence: 0.8 },
+  };
+}
+
+function withCamera(inputs: RulesInput[], o: RulesInput): RulesInput[] {
+  const t = o.kind === 'camera' ? o.obs.t : 0;
+  const i = inputs.findIndex((x) => x.kind === 'fix' && x.fix.t > t);
+  return [...inputs.slice(0, i < 0 ? inputs.length : i), o, ...inputs.slice(i < 0 ? inputs.length : i)];
+}
+
+interface CamExpl {
+  link: { ambiguous: boolean; candidates: { vehicleId: number }[] };
+  mergedWithGpsStop: string | null;
+}
+const camOf = (i: IncidentDraft | undefined): CamExpl => i?.explanation.camera as CamExpl;
+
+describe('detection ↔ truck linking', () => {
+  it('trap: two trucks near one camera — the one in view is linked, the one on the next street is not', () => {
+    const a = drive(track(1, [120.05, 30.05], T0), [120.11, 30.05], 40);
+    const b = drive(track(2, [120.05, 30.0518], T0 + 3000), [120.11, 30.0518], 40); // ~200 m north
+    const t = passTime(a, P.camera[0]);
+    const { incidents } = runInputs(world, withCamera(mergeTracks(a, b), obs(t)));
+    expect(incidents).toHaveLength(1);
+    const inc = incidents[0];
+    expect(inc?.type).toBe('uncovered_load');
+    expect(inc?.vehicles.map((v) => v.vehicleId)).toEqual([1]);
+    expect(inc?.vehicles[0]?.confidence).toBeGreaterThan(0.8);
+    expect(inc?.vehicles[0]?.reason).toContain('inside the footprint');
+    expect(camOf(inc).link.ambiguous).toBe(false);
+  });
+
+  it('trap: two trucks both in view — ambiguous, both kept and ranked', () => {
+    const a = drive(track(1, [120.05, 30.05], T0), [120.11, 30.05], 40);
+    const b = drive(track(2, [120.05, 30.0502], T0 + 2000), [120.11, 30.0502], 40); // same road, 2 s behind
+    const t = passTime(a, P.camera[0]);
+    const { incidents } = runInputs(world, withCamera(mergeTracks(a, b), obs(t)));
+    const inc = incidents[0];
+    expect(inc?.vehicles.map((v) => v.vehicleId)).toEqual([1, 2]);
+    expect(camOf(inc).link.ambiguous).toBe(true);
+  });
+
+  it('a truck crossing the road axis ranks below one driving along it', () => {
+    const along = drive(track(1, [120.05, 30.05], T0), [120.11, 30.05], 40);
+    const t = passTime(along, P.camera[0]);
+    const across = track(2, [120.08, 30.04], t - 99_500);
+    drive(across, [120.08, 30.06], 40); // north–south through the footprint, passing at about the same time
+    const { incidents } = runInputs(world, withCamera(mergeTracks(along, across), obs(t)));
+    const vs = incidents[0]?.vehicles ?? [];
+    expect(vs.map((v) => v.vehicleId)).toEqual([1, 2]);
+    expect(vs[1]?.reason).toContain('off the road axis');
+    expect((vs[0]?.confidence ?? 0) - (vs[1]?.confidence ?? 0)).toBeGreaterThan(0.3);
+  });
+
+  it('no truck in view: the camera incident stands alone, with no vehicle', () => {
+    const a = drive(track(1, [120.05, 30.07], T0), [120.11, 30.07], 40);
+    const { incidents } = runInputs(world, withCamera(mergeTracks(a), obs(T0 + 60_000)));
+    expect(incidents.map((i) => i.vehicles.length)).toEqual([0]);
+  });
+});
+
+describe('camera dumping + GPS stop = one incident', () => {
+  const scenario = (): { truck: TrackBuilder; seen: number } => {
+    const truck = park(track(1, P.cs1, T0), 300); // loaded at CS1
+    drive(truck, [120.0801, 30.0501], 40); // into the camera's view
+    const seen = truck.t + 240_000;
+    park(truck, 600, 5);
+    drive(truck, [120.12, 30.06], 40);
+    return { truck, seen };
+  };
+
+  it('merges by dedupe key: type from the GPS rule, camera and GPS explanations both kept', () => {
+    const { truck, seen } = scenario();
+    const { incidents } = runInputs(world, withCamera(mergeTracks(truck), obs(seen, 'dumping')));
+    expect(incidents).toHaveLength(1);
+    const inc = incidents[0];
+    expect(inc?.type).toBe('unpermitted_stop');
+    expect(inc?.cameraId).toBe(7);
+    expect(inc?.dedupeKey).toMatch(/^stop:v1:/);
+    expect(Object.keys(inc?.explanation ?? {}).sort()).toEqual(['camera', 'gps']);
+    expect(camOf(inc).mergedWithGpsStop).toBe(inc?.dedupeKey);
+  });
+
+  it('replay determinism: camera event early and fixes jittered (live) = time order (replay), byte for byte', () => {
+    const { truck, seen } = scenario();
+    const other = drive(track(2, [120.05, 30.05], T0 + 5000), [120.11, 30.05], 30);
+    const sorted = withCamera(mergeTracks(truck, other), obs(seen, 'dumping'));
+    const replay = runInputs(world, sorted).incidents.map(canonicalIncident);
+    // Live: the camera event arrives before any GPS, and each vehicle's fixes come a little out of order.
+    const fixes = mergeTracks(truck, other);
+    const jittered = fixes.map(
+      (x, i) => fixes[i % 3 === 0 && i + 1 < fixes.length ? i + 1 : i % 3 === 1 ? i - 1 : i],
+    );
+    const live = runInputs(world, [obs(seen, 'dumping'), ...jittered.filter((x) => x !== undefined)]);
+    expect(live.state.stats.late).toBe(0);
+    expect(live.incidents.map(canonicalIncident).join('\n')).toBe(replay.join('\n'));
+    expect(replay.length).toBeGreaterThan(0);
+  });
+});
