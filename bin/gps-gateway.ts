@@ -1,4 +1,58 @@
-import { runProcess } from '../core/index.js';
+import { runProcess, TypedQueue } from '../core/index.js';
+import {
+  GpsIntake,
+  Jt808Gateway,
+  PgTerminalRegistry,
+  buildHttpIntake,
+  intakeSettings,
+  vehicleLookup,
+} from '../ingest/index.js';
 
-// Wiring: config → db (migrated) → redis + presence; this process's stage components join here.
-runProcess('gps-gateway', () => Promise.resolve(() => Promise.resolve()));
+// Wiring: config → db (migrated) → redis + presence → points queue → intake (filters, PostGIS,
+// spool, reorder, queue) → JT/T 808 TCP gateway + HTTP intake.
+runProcess('gps-gateway', async (rt) => {
+  const { gps, redis, node } = rt.config;
+  const queue = new TypedQueue('gps-points', rt.queues);
+  const spoolKey = `${redis.prefix}:gps:spool:${node.id || 'default'}`;
+  const intake = new GpsIntake({
+    pool: rt.pool,
+    redis: rt.redis,
+    queue,
+    prefix: redis.prefix,
+    settings: intakeSettings(gps, spoolKey),
+    log: rt.log,
+  });
+  await intake.start();
+
+  const gateway = new Jt808Gateway({
+    host: gps.host,
+    port: gps.jt808Port,
+    heartbeatTimeoutMs: gps.heartbeatTimeoutS * 1000,
+    subpackageTimeoutMs: gps.subpackageTimeoutS * 1000,
+    registry: new PgTerminalRegistry(rt.pool),
+    intake,
+    log: rt.log,
+  });
+  const tcp = await gateway.listen();
+  rt.log.info({ port: tcp.port }, 'JT/T 808 gateway listening');
+
+  const http = buildHttpIntake({ intake, vehicleOf: vehicleLookup(rt.pool), maxBatch: gps.httpMaxBatch });
+  const address = await http.listen({ host: gps.host, port: gps.httpPort });
+  rt.log.info({ address }, 'GPS HTTP intake listening');
+
+  const report = setInterval(() => {
+    rt.log.info(
+      { gateway: gateway.stats, writer: intake.writer.stats, publisher: intake.publisher.stats },
+      'gps stats',
+    );
+  }, 60_000);
+  report.unref();
+
+  return async () => {
+    clearInterval(report);
+    await gateway.close();
+    await http.close();
+    await intake.close();
+    await queue.close();
+  };
+});

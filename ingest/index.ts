@@ -1,1 +1,2 @@
 export * from './camera/index.js';
+export * from './gps/index.js';

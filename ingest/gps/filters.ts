@@ -91,7 +91,10 @@ export class PointFilter {
     // track do not apply to it.
     if (!p.backlog && d.newest) {
       if (p.fixTimeMs < d.newest.t - this.s.reorderToleranceMs) {
-        return { reason: 'out_of_order', detail: `${String(Math.round((d.newest.t - p.fixTimeMs) / 1000))} s late` };
+        return {
+          reason: 'out_of_order',
+          detail: `${String(Math.round((d.newest.t - p.fixTimeMs) / 1000))} s late`,
+        };
       }
       const speed = this.impliedSpeed(d.newest, here);
       if (speed !== null) {
@@ -111,6 +114,11 @@ export class PointFilter {
     if (!d.newest || here.t >= d.newest.t) d.newest = here;
     if (d.jump && d.jump.count >= this.s.jumpReanchorCount) d.jump = null;
     return null;
+  }
+
+  /** Points that could not be stored after all: a re-send of them must not count as a duplicate. */
+  forget(points: readonly GpsPoint[]): void {
+    for (const p of points) this.devices.get(p.deviceId)?.seen.delete(p.fixTimeMs);
   }
 
   /** km/h when moving from a to b is impossible, else null. */

@@ -1,0 +1,196 @@
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+} from '../../core/testing/services.js';
+import { seedFleet, startHarness, type Harness } from './harness.js';
+import {
+  MSG,
+  REGISTER_RESULT,
+  RESULT,
+  decodeFrame,
+  decodeGeneralResponse,
+  encodeLocation,
+  type LocationInput,
+} from './jt808/index.js';
+import { latestKeys } from './publisher.js';
+import { TerminalClient } from './simulator/client.js';
+import { badFrame } from './simulator/replay.js';
+
+/** Whole JT/T 808 conversations over real TCP against real PostGIS and Redis. */
+describe('JT/T 808 gateway', () => {
+  let db: TestDatabase;
+  let r: TestRedis;
+  let h: Harness;
+  const NOW = Date.now();
+  const loc = (dtS: number, more: Partial<LocationInput> = {}): LocationInput => ({
+    status: 0x303, // ACC, fix, full
+    lat: 22.543096,
+    lon: 114.057865,
+    speedKmh: 36,
+    headingDeg: 90,
+    timeMs: Math.floor(NOW / 1000) * 1000 - 600_000 + dtS * 1000,
+    mileageKm: 12.5,
+    signal: 20,
+    satellites: 9,
+    ...more,
+  });
+  const client = async (
+    terminalId: string,
+    plate: string,
+    version: '2013' | '2019' = '2013',
+  ): Promise<TerminalClient> => {
+    const c = new TerminalClient({ terminalId, plate, version }, '127.0.0.1', h.port, 5000);
+    await c.connect();
+    return c;
+  };
+  const count = async (sql: string, params: unknown[] = []): Promise<number> =>
+    Number((await db.pool.query<{ n: string }>(sql, params)).rows[0]?.n);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    r = createTestRedis();
+    await seedFleet(db.pool, [
+      { plate: '粤B00001', terminalId: '13900000001' },
+      { plate: '粤B00002', terminalId: '13900000002', bind: true },
+      { terminalId: '13900000003' },
+      { plate: '粤B00019', terminalId: '13900000019' },
+    ]);
+    h = await startHarness({ pool: db.pool, redis: r.redis, queues: r.ctx, heartbeatTimeoutMs: 400 });
+  });
+  afterAll(async () => {
+    await h.close();
+    await r.cleanup();
+    await db.cleanup();
+  });
+
+  it('refuses unknown terminals and vehicles with the right 0x8100 results', async () => {
+    const unknown = await client('13999999999', '粤B00001');
+    expect((await unknown.login()).registered).toBe(REGISTER_RESULT.NO_SUCH_TERMINAL);
+    const noVehicle = await client('13900000003', '粤B99999');
+    expect((await noVehicle.login()).registered).toBe(REGISTER_RESULT.NO_SUCH_VEHICLE);
+    // 粤B00002 is bound to terminal …02: a different terminal cannot take it.
+    const other = await client('13900000003', '粤B00002');
+    expect((await other.login()).registered).toBe(REGISTER_RESULT.VEHICLE_ALREADY_REGISTERED);
+    await other.end();
+    // Terminal …02 is bound to 粤B00002: it cannot register another vehicle.
+    const bound = await client('13900000002', '粤B00019');
+    expect((await bound.login()).registered).toBe(REGISTER_RESULT.TERMINAL_ALREADY_REGISTERED);
+    await bound.end();
+    await unknown.end();
+    await noVehicle.end();
+  });
+
+  it('registers, checks the auth code, refuses everything before auth, stores and acknowledges', async () => {
+    const c = await client('13900000001', '粤B00001');
+    // Before auth: a location is answered "failure" and not stored.
+    expect((await c.location(loc(0))).result).toBe(RESULT.FAILURE);
+    expect((await c.heartbeat()).result).toBe(RESULT.FAILURE);
+    const reg = await c.request(MSG.REGISTER, Buffer.alloc(0)); // malformed register body
+    expect(reg.result).toBe(RESULT.MESSAGE_ERROR);
+    const good = await c.login();
+    expect(good).toEqual({ registered: 0, authenticated: true });
+    const stored = await db.pool.query<{ auth_code: string; vehicle_id: string }>(
+      "SELECT auth_code, vehicle_id FROM terminals WHERE terminal_id = '013900000001'",
+    );
+    expect(stored.rows[0]?.auth_code).toBe(c.authCode);
+    // A wrong code is refused.
+    const saved = c.authCode;
+    c.authCode = 'wrong';
+    expect((await c.login()).authenticated).toBe(false);
+    c.authCode = saved;
+    expect((await c.login()).authenticated).toBe(true);
+
+    expect((await c.heartbeat()).result).toBe(RESULT.OK);
+    expect(await c.location(loc(0))).toEqual({ msgId: MSG.LOCATION, result: RESULT.OK });
+    expect((await c.location(loc(10, { lat: 22.5441 }))).result).toBe(RESULT.OK);
+    await h.intake.publisher.idle();
+    const rows = await db.pool.query(
+      `SELECT device_id, vehicle_id::int AS vehicle_id, load_state, speed_kmh, heading_deg, altitude_m, status_bits::int AS status_bits,
+              ST_X(geom) AS lon, ST_Y(geom) AS lat, extra, source
+         FROM gps_points ORDER BY fix_time`,
+    );
+    expect(rows.rows).toHaveLength(2);
+    expect(rows.rows[0]).toMatchObject({
+      device_id: '13900000001',
+      vehicle_id: Number(stored.rows[0]?.vehicle_id),
+      load_state: 'full',
+      speed_kmh: 36,
+      heading_deg: 90,
+      status_bits: 0x303,
+      lon: 114.057865,
+      lat: 22.543096,
+      source: 'jt808',
+      extra: { acc: true, mileageKm: 12.5, signal: 20, satellites: 9 },
+    });
+    // The rules queue got both, in order; the live map has the newest.
+    const jobs = await h.queue.queue.getJobs(['waiting'], 0, -1, true);
+    expect(jobs.map((j) => (j.data as { lat: number }).lat)).toEqual([22.543096, 22.5441]);
+    const latest = await r.redis.hget(latestKeys(r.ctx.prefix).positions, '13900000001');
+    expect(JSON.parse(latest ?? '{}')).toMatchObject({
+      lat: 22.5441,
+      loadState: 'full',
+      vehicleId: expect.any(Number),
+    });
+    expect((await c.logout()).result).toBe(RESULT.OK);
+    await c.end();
+  });
+
+  it('answers a bad check code with result 2 (when the header is readable) and counts it', async () => {
+    const before = h.gateway.stats.badChecksum;
+    const c = await client('13900000001', '粤B00001');
+    await c.login();
+    const frame = c.frame(MSG.LOCATION, encodeLocation(loc(20)));
+    const answer = new Promise<Buffer>((resolve) => {
+      const s = connect({ host: '127.0.0.1', port: h.port }, () => s.write(badFrame(frame.bytes)));
+      s.once('data', (d: Buffer) => {
+        resolve(d);
+        s.destroy();
+      });
+    });
+    const bytes = await answer;
+    const decoded = decodeFrame(bytes.subarray(1, bytes.length - 1));
+    expect(decoded.ok && decoded.frame.header.msgId).toBe(MSG.PLATFORM_RESPONSE);
+    expect(decoded.ok && decodeGeneralResponse(decoded.frame.body)).toEqual({
+      ok: true,
+      value: { replySerial: frame.serial, replyId: MSG.LOCATION, result: RESULT.MESSAGE_ERROR },
+    });
+    expect(h.gateway.stats.badChecksum).toBe(before + 1);
+    // The link that sent garbage in between still works.
+    c.sendRaw(Buffer.from('garbage without flags'));
+    c.sendRaw(badFrame(c.frame(MSG.HEARTBEAT, Buffer.alloc(0)).bytes));
+    expect((await c.heartbeat()).result).toBe(RESULT.OK);
+    await c.end();
+  });
+
+  it('takes blind-area backlog (0x0704) idempotently and quarantines refused points', async () => {
+    const c = await client('13900000019', '粤B00019', '2019');
+    expect(await c.login()).toEqual({ registered: 0, authenticated: true });
+    const items = [loc(-300), loc(-290, { lat: 22.5432 }), loc(-280, { status: 0x101 })]; // last: no fix
+    expect((await c.batch(1, items)).result).toBe(RESULT.OK);
+    expect((await c.batch(1, items)).result).toBe(RESULT.OK); // re-sent after a lost answer
+    await h.intake.publisher.idle();
+    expect(await count("SELECT count(*) AS n FROM gps_points WHERE device_id = '13900000019'")).toBe(2);
+    const q = await db.pool.query<{ reason: string }>(
+      "SELECT reason FROM gps_quarantine WHERE device_id = '13900000019' ORDER BY id",
+    );
+    expect(q.rows.map((x) => x.reason).sort()).toEqual([
+      'duplicate',
+      'duplicate',
+      'invalid_fix',
+      'invalid_fix',
+    ]);
+    await c.end();
+  });
+
+  it('closes a link that stays silent past the heartbeat timeout', async () => {
+    const before = h.gateway.stats.idleClosed;
+    const c = await client('13900000001', '粤B00001');
+    await new Promise((res) => setTimeout(res, 700));
+    expect(c.connected).toBe(false);
+    expect(h.gateway.stats.idleClosed).toBeGreaterThan(before);
+  });
+});

@@ -1,0 +1,154 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { LOAD_STATES, isMuckError, type Pool } from '../../core/index.js';
+import type { Intake } from './intake.js';
+import type { GpsPoint } from './point.js';
+
+/**
+ * HTTP intake for positions pushed by other platforms: POST /api/gps/positions with
+ * `{ positions: [...] }`. The JSON schema refuses malformed batches as a whole (400,
+ * MW_VALIDATION, one line per problem); well-formed points then go through the same filters as
+ * JT/T 808 points, and each refused one is listed with its reason. Re-sending a batch is
+ * harmless: points are keyed on (device, fix time).
+ */
+const positionSchema = {
+  type: 'object',
+  required: ['deviceId', 'fixTime', 'lon', 'lat'],
+  additionalProperties: false,
+  properties: {
+    deviceId: { type: 'string', minLength: 1, maxLength: 64 },
+    fixTime: { type: 'string', format: 'date-time' },
+    lon: { type: 'number', minimum: -180, maximum: 180 },
+    lat: { type: 'number', minimum: -90, maximum: 90 },
+    speedKmh: { type: 'number', minimum: 0, maximum: 1000 },
+    headingDeg: { type: 'number', minimum: 0, maximum: 360 },
+    altitudeM: { type: 'number', minimum: -1000, maximum: 10000 },
+    valid: { type: 'boolean', default: true },
+    backlog: { type: 'boolean', default: false },
+    loadState: { type: 'string', enum: [...LOAD_STATES] },
+    alarmBits: { type: 'integer', minimum: 0, maximum: 4294967295, default: 0 },
+    statusBits: { type: 'integer', minimum: 0, maximum: 4294967295, default: 0 },
+  },
+} as const;
+
+interface PositionIn {
+  deviceId: string;
+  fixTime: string;
+  lon: number;
+  lat: number;
+  speedKmh?: number;
+  headingDeg?: number;
+  altitudeM?: number;
+  valid: boolean;
+  backlog: boolean;
+  loadState?: GpsPoint['loadState'];
+  alarmBits: number;
+  statusBits: number;
+}
+
+export interface HttpIntakeOptions {
+  readonly intake: Intake;
+  /** Resolves a device id (terminal id or plate) to a vehicle, when it is one we know. */
+  readonly vehicleOf?: (deviceId: string) => Promise<number | undefined>;
+  readonly maxBatch: number;
+  readonly now?: () => number;
+}
+
+export function buildHttpIntake(o: HttpIntakeOptions): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: 32 * 1024 * 1024 });
+  const now = o.now ?? Date.now;
+
+  app.setErrorHandler((err, _req, reply) => {
+    if (isMuckError(err)) {
+      return reply.status(err.status).send({ code: err.code, message: err.message, details: err.details });
+    }
+    const e = err as {
+      validation?: { instancePath: string; message?: string }[];
+      statusCode?: number;
+      message: string;
+    };
+    if (e.validation) {
+      return reply.status(400).send({
+        code: 'MW_VALIDATION',
+        message: 'The position batch does not match its schema',
+        details: e.validation.map((v) => `${v.instancePath || '(body)'}: ${v.message ?? 'invalid'}`),
+      });
+    }
+    const status = e.statusCode && e.statusCode < 500 ? e.statusCode : 500;
+    return reply
+      .status(status)
+      .send({
+        code: status < 500 ? 'MW_VALIDATION' : 'MW_GPS_WRITE_FAILED',
+        message: e.message,
+        details: [],
+      });
+  });
+
+  app.post<{ Body: { positions: PositionIn[] } }>(
+    '/api/gps/positions',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['positions'],
+          additionalProperties: false,
+          properties: {
+            positions: { type: 'array', minItems: 1, maxItems: o.maxBatch, items: positionSchema },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const received = now();
+      const vehicles = new Map<string, number | undefined>();
+      for (const p of req.body.positions) {
+        if (!vehicles.has(p.deviceId)) vehicles.set(p.deviceId, await o.vehicleOf?.(p.deviceId));
+      }
+      const points: GpsPoint[] = req.body.positions.map((p) => {
+        const vehicleId = vehicles.get(p.deviceId);
+        return {
+          deviceId: p.deviceId,
+          ...(vehicleId !== undefined ? { vehicleId } : {}),
+          fixTimeMs: Date.parse(p.fixTime),
+          receivedMs: received,
+          lon: p.lon,
+          lat: p.lat,
+          ...(p.speedKmh !== undefined ? { speedKmh: p.speedKmh } : {}),
+          ...(p.headingDeg !== undefined ? { headingDeg: p.headingDeg % 360 } : {}),
+          ...(p.altitudeM !== undefined ? { altitudeM: p.altitudeM } : {}),
+          alarmBits: p.alarmBits,
+          statusBits: p.statusBits,
+          ...(p.loadState ? { loadState: p.loadState } : {}),
+          source: 'http',
+          valid: p.valid,
+          backlog: p.backlog,
+          extra: {},
+        };
+      });
+      const index = new Map(points.map((p, i) => [p, i]));
+      const r = await o.intake.submit(points);
+      return {
+        accepted: r.accepted,
+        rejected: r.rejected.map((x) => ({ index: index.get(x.point) ?? -1, reason: x.reason })),
+      };
+    },
+  );
+  return app;
+}
+
+/** Device id → vehicle: a terminal's bound vehicle, or a vehicle whose plate is the id. Cached briefly. */
+export function vehicleLookup(pool: Pool, ttlMs = 60_000): (deviceId: string) => Promise<number | undefined> {
+  const cache = new Map<string, { at: number; id: number | undefined }>();
+  return async (deviceId) => {
+    const hit = cache.get(deviceId);
+    if (hit && Date.now() - hit.at < ttlMs) return hit.id;
+    const { rows } = await pool.query<{ id: string | null }>(
+      `SELECT COALESCE((SELECT vehicle_id FROM terminals WHERE ltrim(terminal_id, '0') = ltrim($1, '0') LIMIT 1),
+                       (SELECT id FROM vehicles WHERE plate = $1)) AS id`,
+      [deviceId],
+    );
+    const id = rows[0]?.id ? Number(rows[0].id) : undefined;
+    if (cache.size > 100_000) cache.clear();
+    cache.set(deviceId, { at: Date.now(), id });
+    return id;
+  };
+}

@@ -1,0 +1,116 @@
+import type { Redis } from 'ioredis';
+import { parsePayload, type Logger, type TypedQueue } from '../../core/index.js';
+import { toPayload, type GpsPoint } from './point.js';
+import { ReorderBuffer } from './reorder.js';
+
+/**
+ * After PostgreSQL: stored points wait in the reorder buffer, then go — per vehicle in fix-time
+ * order — to the `gps-points` queue (for the rules) and to the latest-position hash (for the
+ * live map). Publishing is one chain, so a batch never overtakes the one before it; when Redis
+ * is away the chain retries the same batch until it is back.
+ */
+const LATEST_SCRIPT = `
+for i = 1, #ARGV, 3 do
+  local cur = tonumber(redis.call('HGET', KEYS[2], ARGV[i]))
+  if (not cur) or cur <= tonumber(ARGV[i + 1]) then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
+    redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+  end
+end
+return 0`;
+
+export function latestKeys(prefix: string): { positions: string; times: string } {
+  return { positions: `${prefix}:gps:latest`, times: `${prefix}:gps:latest:t` };
+}
+
+export class PointPublisher {
+  private readonly reorder: ReorderBuffer;
+  private chain: Promise<void> = Promise.resolve();
+  private ticker: NodeJS.Timeout;
+  readonly stats = { queued: 0, invalid: 0, retries: 0 };
+
+  constructor(
+    private readonly queue: TypedQueue<'gps-points'>,
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    toleranceMs: number,
+    private readonly now: () => number = Date.now,
+    private readonly log?: Logger,
+  ) {
+    this.reorder = new ReorderBuffer(toleranceMs);
+    this.ticker = setInterval(() => this.enqueue(this.reorder.release(this.now())), 250);
+    this.ticker.unref();
+  }
+
+  /** Points PostgreSQL just stored. */
+  stored(points: GpsPoint[]): void {
+    this.enqueue(this.reorder.add(points, this.now()));
+  }
+
+  get held(): number {
+    return this.reorder.size;
+  }
+
+  get late(): number {
+    return this.reorder.late;
+  }
+
+  /** Resolves when everything handed over so far has been published. */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.ticker);
+    this.enqueue(this.reorder.drain());
+    await this.chain;
+  }
+
+  private enqueue(points: GpsPoint[]): void {
+    if (points.length === 0) return;
+    this.chain = this.chain.then(() => this.publish(points));
+  }
+
+  private async publish(points: GpsPoint[]): Promise<void> {
+    const jobs = [];
+    const newest = new Map<string, GpsPoint>();
+    for (const p of points) {
+      const parsed = parsePayload('gps-points', toPayload(p));
+      if (!parsed.ok) {
+        this.stats.invalid++;
+        this.log?.error(
+          { reason: parsed.reason, deviceId: p.deviceId },
+          'GPS point does not fit the queue schema',
+        );
+        continue;
+      }
+      // The job id makes a retried addBulk (after a half-done attempt) idempotent.
+      jobs.push({
+        name: 'gps-points',
+        data: parsed.value,
+        opts: { jobId: `${p.deviceId}-${String(p.fixTimeMs)}` },
+      });
+      const cur = newest.get(p.deviceId);
+      if (!cur || cur.fixTimeMs <= p.fixTimeMs) newest.set(p.deviceId, p);
+    }
+    const keys = latestKeys(this.prefix);
+    const args = [...newest.values()].flatMap((p) => [
+      p.deviceId,
+      String(p.fixTimeMs),
+      JSON.stringify(toPayload(p)),
+    ]);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (jobs.length > 0) await this.queue.queue.addBulk(jobs);
+        if (args.length > 0) await this.redis.eval(LATEST_SCRIPT, 2, keys.positions, keys.times, ...args);
+        this.stats.queued += jobs.length;
+        return;
+      } catch (err) {
+        this.stats.retries++;
+        if (attempt % 10 === 0)
+          this.log?.warn({ err: (err as Error).message }, 'publishing GPS points failed; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(attempt, 6))));
+      }
+    }
+  }
+}
