@@ -54,7 +54,12 @@ export interface HttpIntakeOptions {
 }
 
 export function buildHttpIntake(o: HttpIntakeOptions): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 32 * 1024 * 1024 });
+  // Fastify strips unknown properties by default; a typo in a field name must be an error instead.
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 32 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false } },
+  });
   const now = o.now ?? Date.now;
 
   app.setErrorHandler((err, _req, reply) => {
@@ -74,13 +79,11 @@ export function buildHttpIntake(o: HttpIntakeOptions): FastifyInstance {
       });
     }
     const status = e.statusCode && e.statusCode < 500 ? e.statusCode : 500;
-    return reply
-      .status(status)
-      .send({
-        code: status < 500 ? 'MW_VALIDATION' : 'MW_GPS_WRITE_FAILED',
-        message: e.message,
-        details: [],
-      });
+    return reply.status(status).send({
+      code: status < 500 ? 'MW_VALIDATION' : 'MW_GPS_WRITE_FAILED',
+      message: e.message,
+      details: [],
+    });
   });
 
   app.post<{ Body: { positions: PositionIn[] } }>(
