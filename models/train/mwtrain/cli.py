@@ -1,0 +1,87 @@
+"""Sub-commands of mw.py."""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def _train(a: argparse.Namespace) -> None:
+    from .train import run
+
+    run(a)
+
+
+def _eval(a: argparse.Namespace) -> None:
+    from .data import Cached, read_spec
+    from .engine import build, evaluate_model, load_checkpoint, report
+
+    ck = load_checkpoint(a.weights)
+    spec = read_spec(a.data)
+    size = a.imgsz or ck["imgsz"]
+    data = Cached(spec.splits[a.split], len(spec.names), size, a.limit or None)
+    res = evaluate_model(build(ck), data, size)
+    print(f"{a.split}: {len(data)} images")
+    print(report(res, spec.names))
+    if a.json:
+        per = {n: {"ap50": float(res["ap"][c][0]), "ap": float(res["ap"][c].mean())} for c, n in enumerate(spec.names)}
+        doc = {"split": a.split, "images": len(data), "map50": res["map50"], "map": res["map"], "perClass": per}
+        Path(a.json).write_text(json.dumps(doc, indent=2) + "\n")
+
+
+def _export(a: argparse.Namespace) -> None:
+    from .export import export_main
+
+    res = export_main(a.weights, a.out, a.imgsz, a.data, a.split, a.limit)
+    if a.json:
+        Path(a.json).write_text(json.dumps(res, indent=2) + "\n")
+
+
+def _shapes(a: argparse.Namespace) -> None:
+    from .shapes import make
+
+    print(make(Path(a.out), a.train, a.val, seed=a.seed))
+
+
+def _zoo(a: argparse.Namespace) -> None:
+    from .zoo import main
+
+    main(Path(a.out))
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from .train import add_args
+
+    p = sub.add_parser("train", help="train a detector on a YOLO-format dataset")
+    add_args(p)
+    p.set_defaults(func=_train)
+
+    p = sub.add_parser("eval", help="mAP@0.5 and mAP@0.5:0.95 per class of a checkpoint")
+    p.add_argument("--weights", required=True)
+    p.add_argument("--data", required=True)
+    p.add_argument("--split", default="val")
+    p.add_argument("--imgsz", type=int, default=0)
+    p.add_argument("--limit", type=int, default=0)
+    p.add_argument("--json", default="")
+    p.set_defaults(func=_eval)
+
+    p = sub.add_parser("export", help="ONNX in the YOLOv8 layout, verified in onnxruntime-node")
+    p.add_argument("--weights", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--imgsz", type=int, default=0)
+    p.add_argument("--data", default="", help="verify on this dataset's split with onnxruntime-node")
+    p.add_argument("--split", default="val")
+    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--json", default="")
+    p.set_defaults(func=_export)
+
+    p = sub.add_parser("shapes", help="write a tiny shapes dataset (tests, smoke runs)")
+    p.add_argument("out")
+    p.add_argument("--train", type=int, default=32)
+    p.add_argument("--val", type=int, default=8)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_shapes)
+
+    p = sub.add_parser("zoo", help="regenerate the decoder format zoo")
+    p.add_argument("--out", default="models/zoo")
+    p.set_defaults(func=_zoo)

@@ -1,0 +1,124 @@
+"""Post-processing (decode + class-aware NMS) and COCO-style average precision.
+
+AP follows pycocotools for one area range and no crowd boxes: detections sorted by score
+(stable), each matched greedily to the unmatched ground-truth box of the same class with the
+highest IoU ≥ threshold, precision made monotone, then sampled at 101 recall points.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+IOU_THRESHOLDS = np.linspace(0.5, 0.95, 10)
+
+
+def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """IoU between xyxy boxes (n, 4) and (m, 4) → (n, m)."""
+    if len(a) == 0 or len(b) == 0:
+        return np.zeros((len(a), len(b)), np.float64)
+    lt = np.maximum(a[:, None, :2], b[None, :, :2])
+    rb = np.minimum(a[:, None, 2:], b[None, :, 2:])
+    inter = np.clip(rb - lt, 0, None).prod(-1)
+    area_a = np.clip(a[:, 2:] - a[:, :2], 0, None).prod(-1)
+    area_b = np.clip(b[:, 2:] - b[:, :2], 0, None).prod(-1)
+    return inter / (area_a[:, None] + area_b[None, :] - inter + 1e-12)
+
+
+def nms(boxes: np.ndarray, scores: np.ndarray, iou: float) -> np.ndarray:
+    """Greedy NMS; returns kept indices, highest score first."""
+    order = np.argsort(-scores, kind="stable")
+    over = iou_matrix(boxes[order], boxes[order]) > iou
+    removed = np.zeros(len(order), bool)
+    keep = []
+    for i in range(len(order)):
+        if not removed[i]:
+            keep.append(order[i])
+            removed |= over[i]
+    return np.array(keep, dtype=np.int64)
+
+
+def decode_yolov8(out: np.ndarray, conf: float = 0.001, iou: float = 0.6, max_det: int = 300) -> np.ndarray:
+    """One image's (4+nc, N) output → (k, 6) rows of x1, y1, x2, y2, score, class after class-aware NMS."""
+    boxes_xywh, scores = out[:4].T, out[4:].T
+    cls = scores.argmax(1)
+    best = scores[np.arange(len(cls)), cls]
+    m = best > conf
+    if not m.any():
+        return np.zeros((0, 6), np.float32)
+    b, s, c = boxes_xywh[m], best[m], cls[m]
+    if len(s) > 1000:  # bound the NMS cost on a barely trained model
+        top = np.argsort(-s, kind="stable")[:1000]
+        b, s, c = b[top], s[top], c[top]
+    xyxy = np.concatenate([b[:, :2] - b[:, 2:] / 2, b[:, :2] + b[:, 2:] / 2], 1)
+    # Offsetting boxes by class makes one NMS pass class-aware.
+    keep = nms(xyxy + c[:, None] * 4096.0, s, iou)[:max_det]
+    return np.concatenate([xyxy[keep], s[keep, None], c[keep, None]], 1).astype(np.float32)
+
+
+def average_precision(tp: np.ndarray, scores: np.ndarray, n_gt: int) -> float:
+    """COCO 101-point interpolated AP for one class at one IoU threshold; nan without ground truth."""
+    if n_gt == 0:
+        return float("nan")
+    if len(scores) == 0:
+        return 0.0
+    order = np.argsort(-scores, kind="mergesort")
+    tp = tp[order].astype(np.float64)
+    ctp, cfp = np.cumsum(tp), np.cumsum(1 - tp)
+    recall = ctp / n_gt
+    precision = ctp / np.maximum(ctp + cfp, np.finfo(np.float64).eps)
+    precision = np.maximum.accumulate(precision[::-1])[::-1]
+    points = np.linspace(0, 1, 101)
+    idx = np.searchsorted(recall, points, side="left")
+    return float(np.mean([precision[i] if i < len(precision) else 0.0 for i in idx]))
+
+
+@dataclass
+class Evaluator:
+    """Accumulates per-image detections and ground truth; `result()` gives per-class AP."""
+
+    nc: int
+    scores: list[list[float]] = field(default_factory=list)
+    tps: list[list[np.ndarray]] = field(default_factory=list)
+    n_gt: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def __post_init__(self) -> None:
+        self.scores = [[] for _ in range(self.nc)]
+        self.tps = [[] for _ in range(self.nc)]
+        self.n_gt = np.zeros(self.nc, np.int64)
+
+    def add(self, det: np.ndarray, gt: np.ndarray) -> None:
+        """det: (k, 6) x1, y1, x2, y2, score, cls; gt: (m, 5) cls, x1, y1, x2, y2."""
+        for c in range(self.nc):
+            d = det[det[:, 5] == c]
+            d = d[np.argsort(-d[:, 4], kind="mergesort")]
+            g = gt[gt[:, 0] == c, 1:]
+            self.n_gt[c] += len(g)
+            tp = np.zeros((len(d), len(IOU_THRESHOLDS)), bool)
+            if len(g) and len(d):
+                ious = iou_matrix(d[:, :4], g)
+                taken = np.zeros((len(IOU_THRESHOLDS), len(g)), bool)
+                rows = np.arange(len(IOU_THRESHOLDS))
+                for i in range(len(d)):  # by score; all thresholds at once
+                    cand = np.where(~taken & (ious[i][None, :] >= IOU_THRESHOLDS[:, None] - 1e-12), ious[i][None, :], -1.0)
+                    j = cand.argmax(1)
+                    hit = cand[rows, j] >= 0
+                    taken[rows[hit], j[hit]] = True
+                    tp[i] = hit
+            self.scores[c].extend(d[:, 4].tolist())
+            self.tps[c].append(tp)
+
+    def result(self) -> dict[str, np.ndarray | float]:
+        """ap: (nc, 10) per class and IoU threshold (nan for classes without ground truth)."""
+        ap = np.full((self.nc, len(IOU_THRESHOLDS)), np.nan)
+        for c in range(self.nc):
+            s = np.array(self.scores[c])
+            tp = np.concatenate(self.tps[c]) if self.tps[c] else np.zeros((0, len(IOU_THRESHOLDS)), bool)
+            for t in range(len(IOU_THRESHOLDS)):
+                ap[c, t] = average_precision(tp[:, t], s, int(self.n_gt[c]))
+        present = ~np.isnan(ap[:, 0])
+        return {
+            "ap": ap,
+            "map50": float(ap[present, 0].mean()) if present.any() else 0.0,
+            "map": float(ap[present].mean()) if present.any() else 0.0,
+        }
