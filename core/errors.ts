@@ -18,6 +18,8 @@ export const ERROR_CATALOG = {
   MW_MODEL_UNREADABLE: { status: 500, title: 'A model file is missing or is not a valid ONNX model' },
   MW_MODEL_MISMATCH: { status: 500, title: 'A model file disagrees with its manifest' },
   MW_NOT_FOUND: { status: 404, title: 'Not found' },
+  MW_EVIDENCE_ON_HOLD: { status: 409, title: 'Evidence is under legal hold' },
+  MW_EVIDENCE_PACKAGE_INVALID: { status: 400, title: 'Evidence package does not verify' },
   MW_VALIDATION: { status: 400, title: 'Request is invalid' },
   MW_ZONE_INVALID: { status: 400, title: 'A zone (GeoJSON feature) is invalid' },
   MW_RULES_CONFIG_INVALID: { status: 500, title: 'A rules setting cannot be parsed' },

@@ -7,3 +7,5 @@ export * from './log.js';
 export * from './processes.js';
 export { openRuntime, runProcess, type Runtime, type Stop } from './runtime.js';
 export { startPresence, listPresence, type Presence } from './presence.js';
+export * from './audit/index.js';
+export * from './evidence/index.js';

@@ -1,2 +1,3 @@
 export * from './camera/index.js';
 export * from './gps/index.js';
+export * from './evidence/index.js';

@@ -51,4 +51,11 @@ export interface Config {
     readonly leaseTtlS: number;
     readonly tickS: number;
   };
+  readonly evidence: {
+    readonly clipPreS: number;
+    readonly clipPostS: number;
+    readonly retentionDays: number;
+    readonly closedRetentionDays: number;
+    readonly signingKey: string;
+  };
 }
