@@ -71,7 +71,7 @@ export function verifyPackage(zip: Uint8Array, trustedPublicKeyPem?: string): Pa
   }
   const problems: string[] = [];
   if ((manifest.format as string) !== PACKAGE_FORMAT)
-    problems.push(`manifest.json: unknown format ${String(manifest.format)}`);
+    problems.push(`manifest.json: unknown format ${manifest.format as string}`);
   const keyPem = trustedPublicKeyPem ?? manifest.publicKey;
   if (trustedPublicKeyPem && normalisePem(trustedPublicKeyPem) !== normalisePem(manifest.publicKey)) {
     problems.push('manifest.json: signed by a key other than the trusted one');
