@@ -5,6 +5,10 @@ import argparse
 import json
 from pathlib import Path
 
+import numpy as np
+
+from .export import export_main
+
 
 def _train(a: argparse.Namespace) -> None:
     from .train import run
@@ -30,11 +34,55 @@ def _eval(a: argparse.Namespace) -> None:
 
 
 def _export(a: argparse.Namespace) -> None:
-    from .export import export_main
+    from .engine import load_checkpoint
+    from .manifest import build_manifest, write_manifest
 
-    res = export_main(a.weights, a.out, a.imgsz, a.data, a.split, a.limit)
+    res = export_main(a.weights, a.out, a.imgsz, a.data, a.split, a.limit, a.keep_verify)
     if a.json:
         Path(a.json).write_text(json.dumps(res, indent=2) + "\n")
+    if not a.manifest:
+        return
+    names, verified = res["names"], res["verify"]
+    splits = list(verified)
+    training = metrics = per_class = None
+    if splits:
+        # Thresholds come from the first split verified (val), metrics from the last (test),
+        # both measured in onnxruntime-node, the runtime that ships.
+        f1 = verified[splits[0]]["f1_conf"]
+        per_class = {n: round(min(0.9, max(0.1, t)), 3) for n, t in zip(names, f1) if t is not None}
+        last = verified[splits[-1]]
+        ap = np.array(last["onnxruntime_node"]["ap"], dtype=float)
+        metrics = {
+            "split": splits[-1],
+            "images": last["images"],
+            "map50": round(last["onnxruntime_node"]["map50"], 4),
+            "map": round(last["onnxruntime_node"]["map"], 4),
+            "perClass": {
+                n: {"ap50": None if np.isnan(ap[c, 0]) else round(float(ap[c, 0]), 4),
+                    "ap": None if np.isnan(ap[c, 0]) else round(float(ap[c].mean()), 4)}
+                for c, n in enumerate(names)
+            },
+        }
+        ck = load_checkpoint(a.weights)
+        st = ck["state"]
+        counts = {}
+        from .data import list_images, read_spec
+
+        for sp, folder in read_spec(a.data).splits.items():
+            counts[sp] = len(list_images(folder))
+        training = {
+            "dataset": a.dataset_name or str(a.data),
+            "images": counts,
+            "imgsz": ck["imgsz"],
+            "epochs": int(st["epoch"]),
+            "minutes": round(st.get("seconds", 0.0) / 60, 1),
+            "notes": f"{st['step']} steps of batch {ck.get('batch', '?')}, AdamW, EMA weights, CPU",
+        }
+    onnx_path = Path(a.out)
+    doc = build_manifest(onnx_path, names, res["imgsz"], a.name or onnx_path.parent.name, a.version,
+                         training, metrics, per_class)
+    write_manifest(Path(a.manifest), doc)
+    print(f"manifest {a.manifest}")
 
 
 def _shapes(a: argparse.Namespace) -> None:
@@ -70,9 +118,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--out", required=True)
     p.add_argument("--imgsz", type=int, default=0)
     p.add_argument("--data", default="", help="verify on this dataset's split with onnxruntime-node")
-    p.add_argument("--split", default="val")
-    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--split", default="val", help="comma list, e.g. val,test: thresholds from the first, metrics from the last")
+    p.add_argument("--limit", type=int, default=0)
     p.add_argument("--json", default="")
+    p.add_argument("--manifest", default="", help="also write a manifest (models/manifest.ts schema) here")
+    p.add_argument("--name", default="")
+    p.add_argument("--version", default="0.1.0")
+    p.add_argument("--dataset-name", default="", help="how the manifest names the training data")
+    p.add_argument("--keep-verify", action="store_true", help="keep the verification inputs/outputs (tests)")
     p.set_defaults(func=_export)
 
     p = sub.add_parser("shapes", help="write a tiny shapes dataset (tests, smoke runs)")

@@ -57,7 +57,9 @@ def run_ort(model: Path, inputs: Path, outputs: Path, shape: tuple[int, ...], th
     subprocess.run(cmd, cwd=REPO, check=True)
 
 
-def verify(exp: Exported, onnx_path: Path, data: Cached, size: int, work: Path, batch: int = 8) -> dict[str, Any]:
+def verify(
+    exp: Exported, onnx_path: Path, data: Cached, size: int, work: Path, batch: int = 8, keep: bool = False
+) -> dict[str, Any]:
     """PyTorch vs onnxruntime-node on the same letterboxed images: max |Δ| and mAP of each."""
     work.mkdir(parents=True, exist_ok=True)
     inp, gts, torch_out = work / "inputs.f32", [], []
@@ -74,16 +76,23 @@ def verify(exp: Exported, onnx_path: Path, data: Cached, size: int, work: Path, 
     nc = exp.net.nc
     m_t = evaluate_outputs(zip(t_out, gts), nc)
     m_o = evaluate_outputs(zip(o_out, gts), nc)
-    inp.unlink()
+    if keep:  # left for tests that check the file in onnxruntime-node themselves
+        (work / "torch.f32").write_bytes(t_out.astype("<f4").tobytes())
+    else:
+        inp.unlink()
+        (work / "outputs.f32").unlink()
     return {
         "images": len(data),
         "max_abs_diff": float(np.abs(t_out - o_out).max()),
         "torch": {"map50": m_t["map50"], "map": m_t["map"]},
         "onnxruntime_node": {"map50": m_o["map50"], "map": m_o["map"], "ap": m_o["ap"].tolist()},
+        "f1_conf": m_o["f1_conf"],
     }
 
 
-def export_main(weights: str, out: str, imgsz: int | None, data_path: str, split: str, limit: int) -> dict[str, Any]:
+def export_main(
+    weights: str, out: str, imgsz: int | None, data_path: str, split: str, limit: int, keep: bool = False
+) -> dict[str, Any]:
     from .data import read_spec
 
     ck = load_checkpoint(weights)
@@ -91,15 +100,17 @@ def export_main(weights: str, out: str, imgsz: int | None, data_path: str, split
     exp = export_onnx(ck, path, imgsz)
     size = imgsz or ck["imgsz"]
     result: dict[str, Any] = {"onnx": str(path), "bytes": path.stat().st_size, "opset": OPSET, "imgsz": size}
+    result["names"] = ck["names"]
     print(f"exported {path} ({path.stat().st_size / 1e6:.2f} MB), onnx.checker clean")
-    if data_path:
+    result["verify"] = {}
+    for sp in [s for s in split.split(",") if s] if data_path else []:
         spec = read_spec(data_path)
-        data = Cached(spec.splits[split], len(spec.names), size, limit or None)
-        v = verify(exp, path, data, size, path.parent / ".verify")
-        result["verify"] = v
+        data = Cached(spec.splits[sp], len(spec.names), size, limit or None)
+        v = verify(exp, path, data, size, path.parent / ".verify", keep=keep)
+        result["verify"][sp] = v
         d = abs(v["torch"]["map50"] - v["onnxruntime_node"]["map50"])
         d95 = abs(v["torch"]["map"] - v["onnxruntime_node"]["map"])
-        print(f"verify on {v['images']} {split} images: max |torch - onnxruntime-node| = {v['max_abs_diff']:.2e}; "
+        print(f"verify on {v['images']} {sp} images: max |torch - onnxruntime-node| = {v['max_abs_diff']:.2e}; "
               f"mAP50 torch {v['torch']['map50']:.4f} vs ort {v['onnxruntime_node']['map50']:.4f}")
         if d > 0.01 or d95 > 0.01:
             raise SystemExit(f"onnxruntime-node mAP differs from PyTorch by more than 0.01 ({d:.4f}, {d95:.4f})")

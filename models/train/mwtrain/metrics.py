@@ -7,6 +7,7 @@ highest IoU ≥ threshold, precision made monotone, then sampled at 101 recall p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -108,7 +109,19 @@ class Evaluator:
             self.scores[c].extend(d[:, 4].tolist())
             self.tps[c].append(tp)
 
-    def result(self) -> dict[str, np.ndarray | float]:
+    def f1_threshold(self, c: int) -> float | None:
+        """The score threshold with the best F1 at IoU 0.5 for class c (None without ground truth)."""
+        if self.n_gt[c] == 0 or not self.scores[c]:
+            return None
+        s = np.array(self.scores[c])
+        tp = np.concatenate(self.tps[c])[:, 0]
+        order = np.argsort(-s, kind="mergesort")
+        s, ctp = s[order], np.cumsum(tp[order])
+        precision, recall = ctp / np.arange(1, len(s) + 1), ctp / self.n_gt[c]
+        f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
+        return float(s[int(f1.argmax())])
+
+    def result(self) -> dict[str, Any]:
         """ap: (nc, 10) per class and IoU threshold (nan for classes without ground truth)."""
         ap = np.full((self.nc, len(IOU_THRESHOLDS)), np.nan)
         for c in range(self.nc):
@@ -119,6 +132,7 @@ class Evaluator:
         present = ~np.isnan(ap[:, 0])
         return {
             "ap": ap,
+            "f1_conf": [self.f1_threshold(c) for c in range(self.nc)],
             "map50": float(ap[present, 0].mean()) if present.any() else 0.0,
             "map": float(ap[present].mean()) if present.any() else 0.0,
         }

@@ -113,6 +113,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         ema.updates = ck["ema_updates"]
         opt.load_state_dict(ck["optimizer"])
         state = ck["state"]
+        state["epochs"] = max(state["epochs"], args.epochs)  # a larger --epochs extends the run
         print(f"resumed at epoch {state['epoch']} of {state['epochs']}")
     elif args.init:
         ck = load_checkpoint(args.init)
@@ -192,7 +193,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
               f"mAP50 {h['map50']:.3f} mAP {h['map']:.3f} ({h['seconds']:.0f}s)", flush=True)
         ck = {"model": net.state_dict(), "ema": ema.ema.state_dict(), "ema_updates": ema.updates,
               "optimizer": opt.state_dict(), "state": state, "names": spec.names, "width": args.width,
-              "imgsz": args.imgsz, "data": str(args.data), "metrics": {"map50": res["map50"], "map": res["map"],
+              "imgsz": args.imgsz, "batch": args.batch, "data": str(args.data), "metrics": {"map50": res["map50"], "map": res["map"],
               "ap": res["ap"].tolist()}}
         torch.save(ck, out / "last.pt")
         fitness = 0.5 * res["map50"] + 0.5 * res["map"]
@@ -201,5 +202,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             torch.save({k: v for k, v in ck.items() if k != "optimizer"}, out / "best.pt")
         plot(state["history"], out / "curves.png")
         (out / "history.json").write_text(json.dumps(state["history"], indent=1))
-    print(report(res, spec.names))
-    return {"map50": res["map50"], "map": res["map"]}
+    if not state["history"]:
+        return {}
+    print(f"best fitness {state['best']:.3f}; last epoch:")
+    print(report(res, spec.names) if "res" in locals() else "(no new epoch)")
+    return state["history"][-1]

@@ -81,6 +81,15 @@ class EvaluatorCases(unittest.TestCase):
         self.assertAlmostEqual(r["map50"], 0.5)  # (1 + 0) / 2, class 2 excluded
 
 
+    def test_f1_threshold(self) -> None:
+        # TP .9, FP .8, TP .7 over 2 GT: F1 at the three cuts is .667, .5, .8 → threshold .7.
+        ev = Evaluator(1)
+        ev.add(det((0, 0, 10, 10, 0.9, 0), (50, 50, 60, 60, 0.8, 0), (20, 0, 30, 10, 0.7, 0)),
+               gt((0, 0, 0, 10, 10), (0, 20, 0, 30, 10)))
+        self.assertAlmostEqual(ev.f1_threshold(0), 0.7, places=6)
+        self.assertIsNone(Evaluator(1).f1_threshold(0))
+
+
 class PostProcessing(unittest.TestCase):
     def test_iou(self) -> None:
         m = iou_matrix(np.array([[0, 0, 10, 10]], float), np.array([[5, 0, 15, 10], [20, 20, 30, 30]], float))
