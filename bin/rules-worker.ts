@@ -1,4 +1,5 @@
 import { runProcess } from '../core/index.js';
+import { startRulesWorker } from '../rules/index.js';
 
-// Wiring: config → db (migrated) → redis + presence; this process's stage components join here.
-runProcess('rules-worker', () => Promise.resolve(() => Promise.resolve()));
+// Wiring: config → db (migrated) → redis + presence → rules worker (queues in, incidents out).
+runProcess('rules-worker', async (rt) => (await startRulesWorker(rt)).stop);

@@ -2,23 +2,9 @@ import { distanceM, round1, roundCoord } from './geo.js';
 import { iso, type IncidentDraft } from './incidents.js';
 import { isWithin, localTime } from './schedule.js';
 import { excerpt } from './track.js';
-import type { VehicleState } from './vehicle.js';
+import type { Episode, VehicleState } from './vehicle-state.js';
 import type { Fix, VehicleInfo, World } from './world.js';
 import { corridorExcessM } from './zones.js';
-
-/**
- * A stretch of time a condition held (off the approved corridor, moving outside permitted hours).
- * It fires once when it has lasted long enough, and again with its end when it stops holding;
- * both carry the same dedupe key, so they are one incident.
- */
-export interface Episode {
-  readonly startT: number;
-  readonly startLon: number;
-  readonly startLat: number;
-  lastT: number;
-  maxM: number;
-  fired: boolean;
-}
 
 const self = (id: number, why: string): { vehicleId: number; confidence: number; reason: string }[] => [
   { vehicleId: id, confidence: 1, reason: why },

@@ -9,3 +9,26 @@ export * from './incidents.js';
 export * from './engine.js';
 export { linkObservation, isAmbiguous, type LinkCandidate } from './linking.js';
 export { newVehicleState, stepVehicle, type VehicleState, type LoadInfo } from './vehicle.js';
+export * from './lifecycle.js';
+export * from './inputs.js';
+export { camerasFor, clipWindow, alertMessage, alertsChannel } from './outputs.js';
+export { startRulesWorker, type RulesWorkerStats } from './worker.js';
+export {
+  upsertIncident,
+  loadIncidents,
+  transitionIncident,
+  loadSla,
+  saveObservation,
+  loadObservations,
+  type UpsertResult,
+} from './pg/incident-repo.js';
+export { loadZones, saveZones, loadVehicles, loadCameras } from './pg/world-repo.js';
+export { loadWorld, type LoadedWorld } from './pg/world-load.js';
+export {
+  replayPeriod,
+  readInputs,
+  countPoints,
+  progressBar,
+  diffCanonical,
+  type ReplayResult,
+} from './replay.js';

@@ -109,7 +109,7 @@ describe('camera dumping + GPS stop = one incident', () => {
     // Live: the camera event arrives before any GPS, and each vehicle's fixes come a little out of order.
     const fixes = mergeTracks(truck, other);
     const jittered = fixes.map(
-      (x, i) => fixes[i % 3 === 0 && i + 1 < fixes.length ? i + 1 : i % 3 === 1 ? i - 1 : i],
+      (_x, i) => fixes[i % 3 === 0 && i + 1 < fixes.length ? i + 1 : i % 3 === 1 ? i - 1 : i],
     );
     const live = runInputs(world, [obs(seen, 'dumping'), ...jittered.filter((x) => x !== undefined)]);
     expect(live.state.stats.late).toBe(0);

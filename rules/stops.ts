@@ -1,21 +1,9 @@
 import { round1, roundCoord } from './geo.js';
 import { iso, stopKey, type IncidentDraft } from './incidents.js';
-import { excerpt, type ExcerptPoint } from './track.js';
-import type { Stay, VehicleState } from './vehicle.js';
+import { excerpt } from './track.js';
+import type { Stay, VehicleState } from './vehicle-state.js';
 import type { Fix, World } from './world.js';
 import { edgeDistanceM, type Zone } from './zones.js';
-
-/** A suspicious loaded stop outside home: it becomes cross_border_dumping when the truck comes back. */
-export interface Suspect {
-  readonly key: string;
-  readonly startT: number;
-  readonly endT: number;
-  readonly lon: number;
-  readonly lat: number;
-  readonly sensorUnloadT: number | null;
-  readonly gps: Readonly<Record<string, unknown>>;
-  readonly track: readonly ExcerptPoint[];
-}
 
 /** Suspects older than this when the truck returns are dropped: "then back" means the same trip. */
 const MAX_EXCURSION_MS = 24 * 3600_000;

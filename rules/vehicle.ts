@@ -1,69 +1,13 @@
+export type { LoadInfo, Stay, StopRecord, VehicleState, Episode, Suspect } from './vehicle-state.js';
 import type { ZoneKind } from '../core/index.js';
 import { distanceM } from './geo.js';
 import type { IncidentDraft } from './incidents.js';
-import { stepEpisodes, type Episode } from './episodes.js';
-import { evaluateStop, fireOnReturn, type Suspect } from './stops.js';
-import { pushHistory, type History } from './track.js';
+import { stepEpisodes } from './episodes.js';
+import { evaluateStop, fireOnReturn } from './stops.js';
+import type { Stay, VehicleState } from './vehicle-state.js';
+import { pushHistory } from './track.js';
 import type { Fix, VehicleInfo, World } from './world.js';
 import { edgeDistanceM, type Zone } from './zones.js';
-
-/** What the rules believe about a truck's load, and why. */
-export interface LoadInfo {
-  readonly state: 'loaded' | 'empty' | 'unknown';
-  readonly source: 'sensor' | 'inferred' | 'none';
-  readonly since: number;
-  readonly evidence: string;
-}
-
-/** A stay point being built: within radiusM of its anchor since startT. */
-export interface Stay {
-  readonly startT: number;
-  lastT: number;
-  readonly anchorLon: number;
-  readonly anchorLat: number;
-  sumLon: number;
-  sumLat: number;
-  n: number;
-  readonly radiusM: number;
-  readonly minS: number;
-  readonly kind: ZoneKind | 'default';
-  confirmed: boolean;
-  /** Longest time the truck stood still (within dwellRadiusM), tracked from a moving sub-anchor. */
-  dwellT: number;
-  dwellLon: number;
-  dwellLat: number;
-  longestDwellS: number;
-  readonly loadAtStart: LoadInfo;
-  readonly loadedInHomeAtStart: boolean;
-  /** When a load sensor reported loaded → empty during this stay. */
-  sensorUnloadT: number | null;
-}
-
-export interface StopRecord {
-  readonly startT: number;
-  readonly endT: number;
-  readonly lon: number;
-  readonly lat: number;
-}
-
-/**
- * Per-vehicle rule state. step() consumes it (updates in place and returns it) so 5,000 vehicles
- * at 20,000 fixes/s do not churn the heap; nothing else holds a reference to it.
- */
-export interface VehicleState {
-  readonly vehicleId: number;
-  last: Fix | null;
-  readonly history: History;
-  stay: Stay | null;
-  load: LoadInfo;
-  /** Loaded, and inside the home jurisdiction at some point since it was loaded. */
-  loadedInHome: boolean;
-  side: 'home' | 'away' | null;
-  suspects: Suspect[];
-  recentStops: StopRecord[];
-  deviation: Episode | null;
-  offHours: Episode | null;
-}
 
 export function newVehicleState(vehicleId: number): VehicleState {
   return {

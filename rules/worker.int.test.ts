@@ -1,0 +1,249 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import {
+  createLogger,
+  createRedis,
+  TypedQueue,
+  type JobOf,
+  type MuckError,
+  type Runtime,
+} from '../core/index.js';
+import {
+  createTestDatabase,
+  createTestRedis,
+  testConfig,
+  type TestDatabase,
+  type TestRedis,
+} from '../core/testing/services.js';
+import { canonicalIncident } from './incidents.js';
+import { loadIncidents, transitionIncident } from './pg/incident-repo.js';
+import { loadWorld } from './pg/world-load.js';
+import { saveZones } from './pg/world-repo.js';
+import { DEFAULT_PARAMS } from './params.js';
+import { replayPeriod } from './replay.js';
+import { drive, park, track } from './scenario.js';
+import { CAMERA, P, T0, TEST_ZONES } from './test-world.js';
+import { startRulesWorker } from './worker.js';
+import type { Fix } from './world.js';
+
+/** The worker over real PostGIS + Redis: queues in, incidents/alerts/clip jobs out, and a replay of the stored period gives the same incidents. */
+describe('rules worker (PostGIS + Redis)', () => {
+  let db: TestDatabase;
+  let r: TestRedis;
+  let stop: (() => Promise<void>) | undefined;
+  const alerts: Record<string, unknown>[] = [];
+  const sub = createRedis(testConfig().redis.url, { lazy: true });
+
+  // Truck 1: loaded at CS1, stands 10 min in view of camera 7 (dumping seen), leaves → unpermitted_stop + camera, one case.
+  const t1 = park(track(1, P.cs1, T0), 300);
+  drive(t1, [120.0801, 30.0501], 40);
+  const seen = t1.t + 240_000;
+  park(t1, 600, 5);
+  drive(t1, [120.12, 30.06], 40);
+  // Truck 2: loaded at CS1, unloads across the border, comes back → cross_border_dumping.
+  const t2 = park(track(2, P.cs1, T0 + 4000), 300);
+  drive(t2, P.nextMid, 60);
+  park(t2, 600, 5);
+  drive(t2, P.homeMid, 60);
+  const fixes: Fix[] = [...t1.fixes, ...t2.fixes].sort((a, b) => a.t - b.t || a.vehicleId - b.vehicleId);
+  const from = new Date(T0 - 60_000);
+  const to = new Date(Math.max(t1.t, t2.t) + 60_000);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    r = createTestRedis();
+    const pool = db.pool;
+    await saveZones(
+      pool,
+      TEST_ZONES.map(({ id: _id, ...z }) => z),
+    );
+    await pool.query(`INSERT INTO vehicles (id, plate) VALUES (1, '浙A00001'), (2, '浙A00002')`);
+    await pool.query(`INSERT INTO terminals (terminal_id, vehicle_id) VALUES ('013900000002', 2)`);
+    const fp = [...(CAMERA.footprint?.[0] ?? []), CAMERA.footprint?.[0]?.[0]]
+      .map((p) => `${p?.[0]} ${p?.[1]}`)
+      .join(',');
+    await pool.query(
+      `INSERT INTO cameras (id, code, name, rtsp_main_url, position, footprint, road_heading_deg)
+       VALUES (7, 'CAM-7', 'Gate road', 'rtsp://127.0.0.1/cam7', ST_SetSRID(ST_MakePoint(120.08, 30.0497), 4326),
+               ST_GeomFromText('POLYGON((${fp}))', 4326), 90)`,
+    );
+    // As the GPS gateway does: every point stored (truck 2 by terminal id only) …
+    for (const f of fixes) {
+      await pool.query(
+        `INSERT INTO gps_points (device_id, vehicle_id, fix_time, geom, speed_kmh, source)
+         VALUES ($1, $2, $3, ST_SetSRID(ST_MakePoint($4, $5), 4326), $6, 'jt808')`,
+        [
+          f.vehicleId === 2 ? '013900000002' : 'dev-1',
+          f.vehicleId === 2 ? null : 1,
+          new Date(f.t),
+          f.lon,
+          f.lat,
+          f.speedKmh,
+        ],
+      );
+    }
+    await sub.connect();
+    await sub.subscribe(`${r.ctx.prefix}:alerts`);
+    sub.on('message', (_ch: string, msg: string) => alerts.push(JSON.parse(msg) as Record<string, unknown>));
+    const base = testConfig();
+    const config = {
+      ...base,
+      database: db.config,
+      redis: { ...base.redis, prefix: r.ctx.prefix },
+      log: { level: 'silent' as const },
+      rules: { ...base.rules, homeJurisdiction: '' },
+    };
+    const rt: Runtime = {
+      config,
+      log: createLogger(config, 'rules-worker-test'),
+      pool,
+      redis: createRedis(config.redis.url),
+      queues: r.ctx,
+    };
+    const w = await startRulesWorker(rt);
+    stop = async () => {
+      await w.stop();
+      rt.redis.disconnect();
+    };
+  });
+
+  afterAll(async () => {
+    await stop?.();
+    sub.disconnect();
+    await r.cleanup();
+    await db.cleanup();
+  });
+
+  it('turns queued points and a camera event into exactly the expected incidents, once', async () => {
+    const gps = new TypedQueue('gps-points', r.ctx);
+    const cam = new TypedQueue('camera-events', r.ctx);
+    const event: JobOf<'camera-events'> = {
+      cameraId: 7,
+      type: 'dumping',
+      startedAt: new Date(seen).toISOString(),
+      trackIds: [5],
+      confidence: 0.9,
+    };
+    await cam.add(event);
+    await gps.queue.addBulk(
+      fixes.map((f) => ({
+        name: 'gps-points',
+        data: {
+          deviceId: f.vehicleId === 2 ? '13900000002' : 'dev-1',
+          ...(f.vehicleId === 1 ? { vehicleId: 1 } : {}),
+          fixTime: new Date(f.t).toISOString(),
+          lon: f.lon,
+          lat: f.lat,
+          ...(f.speedKmh === null ? {} : { speedKmh: f.speedKmh }),
+          statusBits: 0,
+          alarmBits: 0,
+          source: 'jt808' as const,
+        },
+      })),
+    );
+    await cam.add(event); // delivered twice: still one incident
+    const waiting = new Queue('gps-points', { connection: createRedis(r.ctx.url), prefix: r.ctx.prefix });
+    const deadline = Date.now() + 45_000;
+    let rows: { type: string; camera_id: string | null; n: string }[];
+    while (Date.now() < deadline) {
+      const counts = await waiting.getJobCounts('wait', 'active');
+      rows = (
+        await db.pool.query<{ type: string; camera_id: string | null; n: string }>(
+          'SELECT type, camera_id, count(*) OVER () AS n FROM incidents ORDER BY type',
+        )
+      ).rows;
+      if ((counts.wait ?? 0) === 0 && (counts.active ?? 0) === 0 && rows.length >= 2) break;
+      await new Promise((res) => setTimeout(res, 250));
+    }
+    await waiting.close();
+    await new Promise((res) => setTimeout(res, 500));
+    rows = (
+      await db.pool.query<{ type: string; camera_id: string | null; n: string }>(
+        'SELECT type, camera_id, count(*) OVER () AS n FROM incidents ORDER BY type',
+      )
+    ).rows;
+    expect(rows.map((x) => `${x.type}/${x.camera_id ?? '-'}`)).toEqual([
+      'cross_border_dumping/-',
+      'unpermitted_stop/7',
+    ]);
+    const links = await db.pool.query<{ vehicle_id: string; rank: number }>(
+      'SELECT vehicle_id, rank FROM incident_vehicles ORDER BY vehicle_id',
+    );
+    expect(links.rows.map((l) => Number(l.vehicle_id))).toEqual([1, 2]);
+    expect(
+      alerts
+        .filter((a) => a.event === 'created')
+        .map((a) => a.type)
+        .sort(),
+    ).toEqual(['dumping', 'cross_border_dumping'].sort());
+    const clipQueue = new Queue('clips', { connection: createRedis(r.ctx.url), prefix: r.ctx.prefix });
+    const clips = await clipQueue.getJobs(['wait', 'delayed']);
+    await clipQueue.close();
+    expect(clips.map((j) => (j.data as JobOf<'clips'>).cameraId)).toEqual([7]);
+    await gps.close();
+    await cam.close();
+  });
+
+  it('a replay of the stored period gives the same incidents, byte for byte', async () => {
+    const { world } = await loadWorld(db.pool, { ...DEFAULT_PARAMS });
+    const replay = await replayPeriod(db.pool, world, { from, to });
+    const stored = await loadIncidents(db.pool, from, to);
+    expect(replay.points).toBe(fixes.length);
+    expect(replay.incidents.map(canonicalIncident).join('\n')).toBe(stored.map(canonicalIncident).join('\n'));
+    expect(stored).toHaveLength(2);
+  });
+
+  it('moves a case through its lifecycle, timestamped and attributed, with deadlines; refuses a skipped step', async () => {
+    const { rows } = await db.pool.query<{ id: string }>(
+      "SELECT id FROM incidents WHERE type = 'cross_border_dumping'",
+    );
+    const id = Number(rows[0]?.id);
+    const at0 = Date.parse('2026-03-02T02:00:00Z');
+    const step = (to: Parameters<typeof transitionIncident>[2]['to'], min: number) =>
+      transitionIncident(db.pool, id, {
+        to,
+        at: at0 + min * 60_000,
+        actor: 'op1',
+        actorId: null,
+        note: null,
+      });
+    await expect(step('handled', 0)).rejects.toMatchObject({
+      code: 'MW_INCIDENT_TRANSITION',
+    } satisfies Partial<MuckError>);
+    const reg = await step('registered', 1);
+    expect(reg.dueAt).toBe(at0 + 60_000 + 3600_000); // dispatch within 1 h
+    await step('dispatched', 2);
+    await step('handled', 3);
+    const rw = await step('rework', 4);
+    expect(rw.reworkCount).toBe(1);
+    await step('dispatched', 5);
+    await step('handled', 6);
+    await step('verified', 7);
+    const closed = await step('closed', 8);
+    expect(closed.dueAt).toBeNull();
+    const tr = await db.pool.query<{ to_status: string; actor: string }>(
+      'SELECT to_status, actor FROM incident_transitions WHERE incident_id = $1 ORDER BY id',
+      [id],
+    );
+    expect(tr.rows.map((x) => x.to_status)).toEqual([
+      'reported',
+      'registered',
+      'dispatched',
+      'handled',
+      'rework',
+      'dispatched',
+      'handled',
+      'verified',
+      'closed',
+    ]);
+    const inc = await db.pool.query<{ status: string; rework_count: number; closed_at: Date }>(
+      'SELECT status, rework_count, closed_at FROM incidents WHERE id = $1',
+      [id],
+    );
+    expect(inc.rows[0]).toMatchObject({
+      status: 'closed',
+      rework_count: 1,
+      closed_at: new Date(at0 + 8 * 60_000),
+    });
+  });
+});

@@ -1,0 +1,156 @@
+import { TypedQueue, typedWorker, type IncidentType, type Runtime, type Stop } from '../core/index.js';
+import { newEngineState, stepEngine, type RulesInput } from './engine.js';
+import type { IncidentDraft } from './incidents.js';
+import { fixFromPayload, foldDetections, observationFromEvent, type DetectionFold } from './inputs.js';
+import type { SlaPolicy } from './lifecycle.js';
+import { alertMessage, alertsChannel, camerasFor, clipWindow } from './outputs.js';
+import { paramsFromConfig } from './params.js';
+import { loadSla, saveObservation, upsertIncident } from './pg/incident-repo.js';
+import { loadWorld, type LoadedWorld } from './pg/world-load.js';
+import { referenceSignature } from './pg/world-repo.js';
+
+export interface RulesWorkerStats {
+  fixes: number;
+  unknownDevice: number;
+  incidentsCreated: number;
+  incidentsUpdated: number;
+}
+
+/**
+ * The rules worker: gps-points (one consumer, so each vehicle's points stay in order), camera
+ * events and raw detections in; incidents (PostGIS), alerts (Redis pub/sub) and clip jobs out.
+ * All decisions are in the pure engine; this file only moves data.
+ */
+export async function startRulesWorker(rt: Runtime): Promise<{ stop: Stop; stats: RulesWorkerStats }> {
+  const params = paramsFromConfig(rt.config.rules);
+  let ref: LoadedWorld = await loadWorld(rt.pool, params);
+  let sla: Map<IncidentType, SlaPolicy> = await loadSla(rt.pool);
+  const engine = newEngineState();
+  const fold: DetectionFold = new Map();
+  const clips = new TypedQueue('clips', rt.queues);
+  const stats: RulesWorkerStats = { fixes: 0, unknownDevice: 0, incidentsCreated: 0, incidentsUpdated: 0 };
+  const log = rt.log;
+
+  // Outputs are written one at a time, in the order the engine produced them (merges depend on it).
+  // A draft that fails to write (database briefly down) stays first in line for the next attempt:
+  // the engine has already moved on, so dropping it would lose the incident.
+  const backlog: IncidentDraft[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  const writeOne = async (d: IncidentDraft): Promise<void> => {
+    const r = await upsertIncident(rt.pool, d, sla);
+    if (!r.changed) return;
+    if (r.created) stats.incidentsCreated++;
+    else stats.incidentsUpdated++;
+    await rt.redis.publish(
+      alertsChannel(rt.config.redis.prefix),
+      JSON.stringify(alertMessage(r.id, r.incident, r.created ? 'created' : 'updated')),
+    );
+    for (const cameraId of camerasFor(r.incident, ref.world)) {
+      // One clip per incident and camera: the job id makes a re-queue (merge, replay) a no-op.
+      await clips.add(
+        { incidentId: r.id, cameraId, ...clipWindow(r.incident) },
+        { jobId: `clip-${r.id}-${cameraId}` },
+      );
+    }
+    log.info({ incident: r.id, key: d.dedupeKey, type: r.incident.type, created: r.created }, 'incident');
+  };
+  const write = (drafts: IncidentDraft[]): Promise<void> => {
+    backlog.push(...drafts);
+    if (backlog.length === 0) return writing;
+    writing = writing
+      .catch(() => undefined)
+      .then(async () => {
+        while (backlog.length > 0) {
+          await writeOne(backlog[0] as IncidentDraft);
+          backlog.shift();
+        }
+      });
+    return writing;
+  };
+  const feed = (input: RulesInput): Promise<void> => write(stepEngine(engine, input, ref.world).outputs);
+
+  const gps = typedWorker(
+    'gps-points',
+    rt.queues,
+    async (p) => {
+      const vehicleId = p.vehicleId ?? ref.terminals.get(p.deviceId.replace(/^0+/, ''));
+      if (vehicleId === undefined) {
+        stats.unknownDevice++;
+        return 'skipped';
+      }
+      stats.fixes++;
+      const info = ref.world.vehicles.get(vehicleId);
+      await feed({ kind: 'fix', fix: fixFromPayload(p, vehicleId, info?.loadSensor ?? false) });
+      return 'success';
+    },
+    { concurrency: 1 },
+  );
+  const events = typedWorker(
+    'camera-events',
+    rt.queues,
+    async (e) => {
+      const obs = observationFromEvent(e);
+      await saveObservation(rt.pool, obs);
+      await feed({ kind: 'camera', obs });
+      return 'success';
+    },
+    { concurrency: 1 },
+  );
+  const detections = typedWorker(
+    'detections',
+    rt.queues,
+    async (d) => {
+      const found = foldDetections(fold, d);
+      for (const obs of found) {
+        await saveObservation(rt.pool, obs);
+        await feed({ kind: 'camera', obs });
+      }
+      return found.length > 0 ? 'success' : 'skipped';
+    },
+    { concurrency: 1 },
+  );
+
+  // Reference data (zones, fleet, cameras, SLA) is re-read when it changes.
+  let refreshing = false;
+  const timer = setInterval(() => {
+    if (refreshing) return;
+    refreshing = true;
+    void (async () => {
+      const sig = await referenceSignature(rt.pool);
+      if (sig !== ref.signature) {
+        ref = await loadWorld(rt.pool, params);
+        sla = await loadSla(rt.pool);
+        log.info(
+          { zones: ref.world.zones.zones.length, vehicles: ref.world.vehicles.size },
+          'reference data reloaded',
+        );
+      }
+    })()
+      .catch((err: unknown) => {
+        log.warn({ err: String(err) }, 'reference refresh failed');
+      })
+      .finally(() => {
+        refreshing = false;
+      });
+  }, rt.config.rules.refreshS * 1000);
+  log.info(
+    {
+      zones: ref.world.zones.zones.length,
+      vehicles: ref.world.vehicles.size,
+      home: [...ref.world.homeCodes],
+    },
+    'rules worker started',
+  );
+
+  return {
+    stats,
+    stop: async () => {
+      clearInterval(timer);
+      await Promise.all([gps.close(), events.close(), detections.close()]);
+      await writing.catch((err: unknown) => {
+        log.error({ err: String(err), pending: backlog.length }, 'incidents not written at stop');
+      });
+      await clips.close();
+    },
+  };
+}
