@@ -9,3 +9,4 @@ export {
 } from './package.js';
 export { loadOrCreateSigningKey } from './signing-key.js';
 export { enqueueClip } from './clip-route.js';
+export { exportIncident } from './export.js';

@@ -1,9 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { unzipSync, zipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EvidenceStore, readAudit, verifyChain } from '../../core/index.js';
+import { EvidenceStore, exportIncident, readAudit, verifyChain } from '../../core/index.js';
 import { createTestDatabase, type TestDatabase } from '../../core/testing/services.js';
 import { RecordingIndex } from '../camera/index.js';
 import { parseSegmentList } from '../camera/segment-list.js';
@@ -214,5 +216,35 @@ describe('evidence clips cut from the ring buffer', () => {
     const actions = (await readAudit(db.pool, { targetType: 'evidence' })).map((a) => a.action);
     expect(actions).toContain('evidence.hold');
     expect(actions).toContain('evidence.delete');
+  });
+
+  it('exports a signed package that the offline verifier accepts, and names a tampered file', async () => {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const outDir = mkdtempSync(join(tmpdir(), 'mw-export-'));
+    const pkg = await exportIncident({ pool: db.pool, store, signingKey: privateKey, outDir }, incidentId, {
+      id: null,
+      name: 'auditor1',
+    });
+    expect(pkg.files).toEqual(expect.arrayContaining(['incident.json', 'gps-track.json', 'audit.json']));
+    expect(pkg.files.some((f) => f.startsWith('clip-') && f.endsWith('.mp4'))).toBe(true);
+    const cli = (file: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'bin/verify-export.ts', file], { encoding: 'utf8' });
+    const ok = cli(pkg.path);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^OK /);
+
+    const entries = unzipSync(readFileSync(pkg.path));
+    const clipName = Object.keys(entries).find((n) => n.startsWith('clip-')) ?? '';
+    const clip = entries[clipName] as Uint8Array;
+    clip[clip.length >> 1] = (clip[clip.length >> 1] ?? 0) ^ 0x01;
+    const tampered = join(outDir, 'tampered.zip');
+    writeFileSync(tampered, zipSync(entries));
+    const bad = cli(tampered);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain(`${clipName}: changed`);
+    const actions = (await readAudit(db.pool, { targetType: 'incident', targetId: String(incidentId) })).map(
+      (a) => a.action,
+    );
+    expect(actions).toContain('evidence.export');
   });
 });
