@@ -9,3 +9,4 @@ export { openRuntime, runProcess, type Runtime, type Stop } from './runtime.js';
 export { startPresence, listPresence, type Presence } from './presence.js';
 export * from './audit/index.js';
 export * from './evidence/index.js';
+export * from './camera-health.js';

@@ -1,15 +1,8 @@
 /** Pure: turn ffmpeg's stderr into a cause a person can act on. */
 
-export type FailureKind =
-  | 'auth_refused'
-  | 'not_found'
-  | 'host_unreachable'
-  | 'connection_refused'
-  | 'timeout'
-  | 'codec_unsupported'
-  | 'bad_url'
-  | 'stream_ended'
-  | 'unknown';
+import type { CameraFailureKind } from '../../core/index.js';
+
+export type FailureKind = CameraFailureKind;
 
 export interface Failure {
   readonly kind: FailureKind;

@@ -1,22 +1,4 @@
-import type { FailureKind } from './failure.js';
-
-export type CameraState = 'starting' | 'streaming' | 'stalled' | 'backoff' | 'failed' | 'stopped';
-
-/** What the console shows per camera, and what /metrics exports. */
-export interface CameraHealth {
-  readonly cameraId: number;
-  readonly state: CameraState;
-  readonly since: number;
-  /** Source frames per second (recording side), measured over the last stats interval. */
-  readonly fpsIn: number;
-  /** Sampled frames per second delivered to the detector queue. */
-  readonly fpsOut: number;
-  readonly framesOut: number;
-  readonly dropped: number;
-  readonly reconnects: number;
-  readonly sourceResolution: { readonly width: number; readonly height: number } | null;
-  readonly lastError: { readonly kind: FailureKind; readonly message: string; readonly at: number } | null;
-}
+export type { CameraHealth, CameraState } from '../../core/index.js';
 
 /** A sampled, letterboxed RGB frame. */
 export interface Frame {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, startPresence } from '../../core/index.js';
+import { loadConfig, readCameraHealth, startPresence } from '../../core/index.js';
 import {
   createTestDatabase,
   createTestRedis,
@@ -90,6 +90,11 @@ describe('pipeline nodes share cameras through Redis leases', () => {
     expect(overlap).toBe(0);
     // Fencing tokens only grow: the cameras b took over carry newer tokens than a's.
     expect(Math.max(...b.node.heldCameras().values())).toBeGreaterThanOrEqual(2);
+    // Health reaches the console through Redis, naming the node that holds each camera.
+    const reports = await readCameraHealth(r.redis, r.ctx.prefix, 10_000);
+    expect(
+      [...reports.values()].filter((h) => h.node === 'node-b' && !h.stale).length,
+    ).toBeGreaterThanOrEqual(7);
     await b.node.stop();
     await b.presence.stop();
     const { rows } = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM recording_segments');

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { listPresence, type Config, type Logger, type Pool } from '../../core/index.js';
+import { listPresence, publishCameraHealth, type Config, type Logger, type Pool } from '../../core/index.js';
 import { loadEnabledCameras, settingsKey, type CameraSettings } from './camera-repo.js';
 import type { CameraHealth, Frame } from './health.js';
 import { planLeases } from './lease-plan.js';
@@ -130,6 +130,7 @@ export class PipelineNode {
         this.run(cam, h.token);
       }
     }
+    await publishCameraHealth(this.deps.redis, config.redis.prefix, config.node.id, this.cameras());
     if (now - this.lastRetention > 60_000) {
       this.lastRetention = now;
       await this.retention(now);
