@@ -32,3 +32,5 @@ export {
   diffCanonical,
   type ReplayResult,
 } from './replay.js';
+export { syntheticCity, fleetTicks, prng, type SyntheticCity } from './synthetic.js';
+export { track, drive, park, gap, sensor, mergeTracks, runInputs, type TrackBuilder } from './scenario.js';
