@@ -94,7 +94,9 @@ export function linkObservation(
             ? 0.85
             : 0.6
         : 1;
-    const confidence = r2(spatial * temporal * heading * loadScore);
+    // Tipping takes a standing truck: one driving through the view while it happens is less likely.
+    const motionScore = obs.type === 'dumping' && moving ? 0.5 : 1;
+    const confidence = r2(spatial * temporal * heading * loadScore * motionScore);
     if (confidence < world.params.minLinkConfidence) continue;
     const where =
       outsideM === 0
@@ -104,7 +106,8 @@ export function linkObservation(
       `GPS track ${a === b ? 'nearest fix' : 'interpolated'} ${where} of camera ${camera.code} at the detection time; ` +
       `fixes ${round1(gapS)} s apart` +
       (headingDiff === null ? '' : `; heading ${headingDiff}° off the road axis`) +
-      (loadScore < 1 ? `; load ${v.load.state}` : '');
+      (loadScore < 1 ? `; load ${v.load.state}` : '') +
+      (motionScore < 1 ? '; moving while the dumping was seen' : '');
     out.push({
       vehicleId: v.vehicleId,
       confidence,
