@@ -29,6 +29,12 @@ export const ERROR_CATALOG = {
     title: 'GPS storage is unavailable and its spool is full; send the positions again later',
   },
   MW_GPS_WRITE_FAILED: { status: 500, title: 'PostgreSQL refused a batch of GPS points' },
+  MW_AUTH_REQUIRED: { status: 401, title: 'Log in first (no session, or it expired)' },
+  MW_LOGIN_FAILED: { status: 401, title: 'User name or password is wrong, or the user is disabled' },
+  MW_LOGIN_RATE_LIMITED: { status: 429, title: 'Too many failed logins; wait before trying again' },
+  MW_FORBIDDEN: { status: 403, title: 'Your role may not do this' },
+  MW_CSRF: { status: 403, title: 'Missing or wrong CSRF token (send the x-csrf-token header)' },
+  MW_RANGE_NOT_SATISFIABLE: { status: 416, title: 'The requested byte range is outside the file' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -10,7 +10,14 @@ export interface Config {
   readonly log: { readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent' };
   readonly node: { readonly id: string };
   readonly paths: { readonly dataDir: string; readonly ffmpeg: string };
-  readonly console: { readonly host: string; readonly port: number };
+  readonly console: {
+    readonly host: string;
+    readonly port: number;
+    readonly sessionTtlS: number;
+    readonly loginMaxFailures: number;
+    readonly secureCookie: boolean;
+    readonly cameraStaleS: number;
+  };
   readonly gps: {
     readonly host: string;
     readonly jt808Port: number;
