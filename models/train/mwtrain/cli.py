@@ -38,6 +38,15 @@ def _export(a: argparse.Namespace) -> None:
     from .manifest import build_manifest, write_manifest
 
     res = export_main(a.weights, a.out, a.imgsz, a.data, a.split, a.limit, a.keep_verify)
+    if a.weights_out:
+        # Compact fine-tuning start point: the EMA weights in float16 (`train --init` reads it).
+        import torch
+
+        ck = load_checkpoint(a.weights)
+        src = ck.get("ema") or ck["model"]
+        small = {k: (v.half() if v.dtype.is_floating_point else v) for k, v in src.items()}
+        torch.save({"ema": small, "names": ck["names"], "width": ck["width"], "imgsz": ck["imgsz"]}, a.weights_out)
+        print(f"weights {a.weights_out} ({Path(a.weights_out).stat().st_size / 1e6:.2f} MB)")
     if a.json:
         Path(a.json).write_text(json.dumps(res, indent=2) + "\n")
     if not a.manifest:
@@ -125,6 +134,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--name", default="")
     p.add_argument("--version", default="0.1.0")
     p.add_argument("--dataset-name", default="", help="how the manifest names the training data")
+    p.add_argument("--weights-out", default="", help="also save compact float16 weights for fine-tuning")
     p.add_argument("--keep-verify", action="store_true", help="keep the verification inputs/outputs (tests)")
     p.set_defaults(func=_export)
 

@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         own = net.state_dict()
         # Fine-tuning may change the class count: keep every tensor whose shape still fits.
         src = ck.get("ema") or ck["model"]
-        fit = {k: v for k, v in src.items() if k in own and own[k].shape == v.shape}
+        fit = {k: v.to(own[k].dtype) for k, v in src.items() if k in own and own[k].shape == v.shape}
         net.load_state_dict(fit, strict=False)
         ema = EMA(net)
         print(f"initialised {len(fit)}/{len(own)} tensors from {args.init}")
