@@ -248,7 +248,7 @@ export const SETTINGS = [
     kind: str,
     default: '',
     description:
-      'Zone code of the home jurisdiction (its child jurisdictions count as home too). Empty = the jurisdiction zones without a parent.',
+      'Zone code of the home jurisdiction (its child jurisdictions count as home too). Empty = the jurisdiction zones marked `"home": true`, or the only top-level one.',
   },
   {
     key: 'rules.stopRadiusM',
