@@ -67,12 +67,14 @@ export async function* readInputs(
       text: `DECLARE replay_points NO SCROLL CURSOR FOR ${POINTS_SQL}`,
       values: [from, to],
     });
+    const fetch = () =>
+      client.query<PointRow>({ text: `FETCH ${batch} FROM replay_points`, rowMode: 'array' });
+    // The next batch is fetched while this one runs through the rules: the database and the rules overlap.
+    let next = fetch();
     for (;;) {
-      const { rows } = await client.query<PointRow>({
-        text: `FETCH ${batch} FROM replay_points`,
-        rowMode: 'array',
-      });
+      const { rows } = await next;
       if (rows.length === 0) break;
+      next = fetch();
       const out: RulesInput[] = [];
       for (const r of rows) {
         const t = r[1];
