@@ -1,34 +1,141 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import { join } from 'node:path';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { isMuckError, listPresence, type Pool } from '../core/index.js';
+import {
+  EvidenceStore,
+  isMuckError,
+  listPresence,
+  loadOrCreateSigningKey,
+  type Pool,
+} from '../core/index.js';
+import { installGuard, type RouteEntry } from './auth/guard.js';
+import { LoginLimiter, SessionStore } from './auth/sessions.js';
+import type { RouteContext } from './context.js';
+import { LiveHub } from './live.js';
+import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
+import { evidenceRoutes } from './routes/evidence.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { streamRoutes } from './routes/stream.js';
+import { userRoutes } from './routes/users.js';
+import { worldRoutes } from './routes/world.js';
+import { webRoutes } from './web/serve.js';
 
 export interface ConsoleDeps {
   readonly pool: Pool;
   readonly redis: Redis;
   readonly redisPrefix: string;
   readonly logger?: boolean;
+  /** Root of recordings and evidence (evidence files under `<dataDir>/evidence`). */
+  readonly dataDir?: string;
+  /** Ed25519 PEM that signs exports; empty = `<dataDir>/keys/evidence-ed25519.pem`. */
+  readonly signingKeyPath?: string;
+  readonly sessionTtlS?: number;
+  readonly loginMaxFailures?: number;
+  readonly secureCookie?: boolean;
+  readonly cameraStaleS?: number;
+  /** Serve the web app (tests of the API alone skip bundling it). */
+  readonly web?: boolean;
+}
+
+export interface ConsoleApp extends FastifyInstance {
+  /** Every /api route with its access rule (the authorization matrix walks it). */
+  readonly routeTable: readonly RouteEntry[];
 }
 
 /** Build the console app without listening: tests use app.inject(), bin/console.ts listens. */
-export function buildApp(deps: ConsoleDeps): FastifyInstance {
-  const app = Fastify({ logger: deps.logger ?? false });
+export function buildApp(deps: ConsoleDeps): ConsoleApp {
+  const app = Fastify({ logger: deps.logger ?? false, trustProxy: false });
+  const dataDir = deps.dataDir ?? '.data';
+  const sessionTtlS = deps.sessionTtlS ?? 43_200;
+  const cameraStaleMs = (deps.cameraStaleS ?? 30) * 1000;
+  const sessions = new SessionStore(deps.redis, deps.redisPrefix, sessionTtlS);
+  const live = new LiveHub(deps.redis, deps.redisPrefix, cameraStaleMs);
+  let key: ReturnType<typeof loadOrCreateSigningKey> | null = null;
+  const ctx: RouteContext = {
+    pool: deps.pool,
+    redis: deps.redis,
+    prefix: deps.redisPrefix,
+    sessions,
+    limiter: new LoginLimiter(deps.redis, deps.redisPrefix, deps.loginMaxFailures ?? 5),
+    store: new EvidenceStore(deps.pool, join(dataDir, 'evidence')),
+    signingKey: () => {
+      key ??= loadOrCreateSigningKey(deps.signingKeyPath || join(dataDir, 'keys', 'evidence-ed25519.pem'));
+      return key.privateKey;
+    },
+    exportDir: join(dataDir, 'exports-tmp'),
+    secureCookie: deps.secureCookie ?? false,
+    sessionTtlS,
+    cameraStaleMs,
+    live,
+  };
 
-  app.setErrorHandler((err, _req, reply) => {
+  app.setErrorHandler((err: FastifyError, _req, reply) => {
     if (isMuckError(err)) {
       return reply.status(err.status).send({ code: err.code, message: err.message, details: err.details });
     }
-    const e = err as { statusCode?: number; message?: string };
-    const status = e.statusCode ?? 500;
+    if (err.validation) {
+      return reply.status(400).send({
+        code: 'MW_VALIDATION',
+        message: err.message,
+        details: err.validation.map((v) =>
+          `${v.instancePath || err.validationContext || ''} ${v.message ?? ''}`.trim(),
+        ),
+      });
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 500) app.log.error({ err }, 'request failed');
     return reply.status(status).send({
       code: status < 500 ? 'MW_VALIDATION' : 'MW_INTERNAL',
-      message: status < 500 ? (e.message ?? 'Bad request') : 'Internal error',
+      message: status < 500 ? err.message : 'Internal error',
+      details: [],
     });
   });
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .status(404)
+      .send({ code: 'MW_NOT_FOUND', message: `No route ${req.method} ${req.url}`, details: [] }),
+  );
 
+  const routeTable = installGuard(app, sessions);
+  void app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'MuckWatch console API',
+        version: '1.0.0',
+        description:
+          'Operators, enforcement teams, auditors and admins. Session cookie from POST /api/auth/login; ' +
+          'every change needs the x-csrf-token header. Errors are {code, message, details}.',
+      },
+    },
+  });
+  void app.register(async (api) => {
+    healthRoute(api, deps);
+    authRoutes(api, ctx);
+    incidentRoutes(api, ctx);
+    evidenceRoutes(api, ctx);
+    auditRoutes(api, ctx);
+    worldRoutes(api, ctx);
+    userRoutes(api, ctx);
+    streamRoutes(api, ctx);
+    if (deps.web ?? true) webRoutes(api);
+  });
+  app.addHook('onClose', async () => {
+    await live.close();
+  });
+  return Object.assign(app, { routeTable });
+}
+
+function healthRoute(app: FastifyInstance, deps: ConsoleDeps): void {
   app.get(
     '/api/health',
     {
+      config: { access: 'public' },
       schema: {
+        tags: ['system'],
+        summary: 'PostGIS, Redis and the processes that announced themselves',
         response: {
           200: {
             type: 'object',
@@ -72,6 +179,4 @@ export function buildApp(deps: ConsoleDeps): FastifyInstance {
       };
     },
   );
-
-  return app;
 }

@@ -1,0 +1,22 @@
+import type { KeyObject } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { EvidenceStore, Pool } from '../core/index.js';
+import type { LoginLimiter, SessionStore } from './auth/sessions.js';
+import type { LiveHub } from './live.js';
+
+/** What every route module gets: the services, built once in buildApp. */
+export interface RouteContext {
+  readonly pool: Pool;
+  readonly redis: Redis;
+  readonly prefix: string;
+  readonly sessions: SessionStore;
+  readonly limiter: LoginLimiter;
+  readonly store: EvidenceStore;
+  /** Loaded on first export, so a console that never exports needs no key file. */
+  readonly signingKey: () => KeyObject;
+  readonly exportDir: string;
+  readonly secureCookie: boolean;
+  readonly sessionTtlS: number;
+  readonly cameraStaleMs: number;
+  readonly live: LiveHub;
+}
