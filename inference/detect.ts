@@ -31,7 +31,11 @@ export function decodeBatch(
     const candidates = decode(output, dims, b, { thresholds });
     const kept = LAYOUT_HAS_NMS[m.output.layout] ? candidates : nms(candidates, m.thresholds.nmsIou);
     return kept
-      .map((c) => ({ cls: m.classes[c.cls] ?? `class_${String(c.cls)}`, score: c.score, box: toSource(lb, c) }))
+      .map((c) => ({
+        cls: m.classes[c.cls] ?? `class_${String(c.cls)}`,
+        score: c.score,
+        box: toSource(lb, c),
+      }))
       .filter((d) => d.box.w > 0 && d.box.h > 0);
   });
 }

@@ -13,7 +13,9 @@ export function rgbToTensor(
   const { width, height, scale, mean, std, channels } = input;
   const plane = width * height;
   if (rgb.length !== plane * 3) {
-    throw new Error(`frame has ${String(rgb.length)} bytes; the model wants ${String(width)}x${String(height)} RGB`);
+    throw new Error(
+      `frame has ${String(rgb.length)} bytes; the model wants ${String(width)}x${String(height)} RGB`,
+    );
   }
   const base = index * 3 * plane;
   const order = channels === 'bgr' ? [2, 1, 0] : [0, 1, 2];

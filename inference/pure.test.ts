@@ -6,7 +6,14 @@ import { letterbox, toSource } from './letterbox.js';
 import { iou, nms } from './nms.js';
 import { rgbToTensor } from './preprocess.js';
 
-const c = (x1: number, y1: number, x2: number, y2: number, score: number, cls = 0) => ({ x1, y1, x2, y2, score, cls });
+const c = (x1: number, y1: number, x2: number, y2: number, score: number, cls = 0) => ({
+  x1,
+  y1,
+  x2,
+  y2,
+  score,
+  cls,
+});
 
 describe('decoders on hand-made tensors', () => {
   it('yolov8: channel-major, best class, strict threshold', () => {
@@ -27,7 +34,9 @@ describe('decoders on hand-made tensors', () => {
   it('end2end: corners as given; padding rows dropped; second image of a batch', () => {
     const img0 = [1, 2, 3, 4, 0.9, 2, 0, 0, 0, 0, 0, 0];
     const img1 = [5, 6, 7, 8, 0.7, 1, 0, 0, 0, 0, 0, -1];
-    const out = decodeEnd2end(Float32Array.from([...img0, ...img1]), [2, 2, 6], 1, { thresholds: [0.5, 0.5, 0.5] });
+    const out = decodeEnd2end(Float32Array.from([...img0, ...img1]), [2, 2, 6], 1, {
+      thresholds: [0.5, 0.5, 0.5],
+    });
     expect(out).toEqual([c(5, 6, 7, 8, 0.699999988079071, 1)]);
   });
 });
@@ -49,7 +58,12 @@ describe('letterbox', () => {
     const lb = letterbox(1920, 1080, 640, 640);
     expect(lb.scale).toBeCloseTo(1 / 3);
     expect(lb.padY).toBe(140);
-    expect(toSource(lb, { x1: 64, y1: 140 + 36, x2: 128, y2: 140 + 72 })).toEqual({ x: 192, y: 108, w: 192, h: 108 });
+    expect(toSource(lb, { x1: 64, y1: 140 + 36, x2: 128, y2: 140 + 72 })).toEqual({
+      x: 192,
+      y: 108,
+      w: 192,
+      h: 108,
+    });
   });
 
   it('clips to the image', () => {
@@ -61,7 +75,15 @@ describe('letterbox', () => {
 describe('preprocess', () => {
   it('HWC uint8 → CHW float with scale/mean/std, optionally BGR', () => {
     const rgb = Uint8Array.from([255, 0, 51, 0, 255, 102]); // 2x1 image
-    const input = { width: 2, height: 1, channels: 'rgb' as const, scale: 1 / 255, mean: [0, 0, 0] as [number, number, number], std: [1, 1, 1] as [number, number, number], letterboxPad: 114 };
+    const input = {
+      width: 2,
+      height: 1,
+      channels: 'rgb' as const,
+      scale: 1 / 255,
+      mean: [0, 0, 0] as [number, number, number],
+      std: [1, 1, 1] as [number, number, number],
+      letterboxPad: 114,
+    };
     const out = new Float32Array(12);
     rgbToTensor(rgb, input, out, 1);
     expect([...out.slice(6)].map((v) => Math.round(v * 255))).toEqual([255, 0, 0, 255, 51, 102]);

@@ -27,7 +27,10 @@ const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 /** A fixed set of session threads; `run` goes to a free one (callers queue when all are busy). */
 export class SessionPool {
   private readonly slots: Slot[] = [];
-  private readonly pending = new Map<number, { resolve: (r: RunResult) => void; reject: (e: Error) => void; slot: Slot }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: RunResult) => void; reject: (e: Error) => void; slot: Slot }
+  >();
   private readonly waiters: ((slot: Slot) => void)[] = [];
   private nextId = 1;
 
@@ -40,14 +43,12 @@ export class SessionPool {
       intraOpThreads: opts.intraOpThreads,
       executionProviders: opts.executionProviders ?? ['cpu'],
     };
-    const started = await Promise.allSettled(
-      Array.from({ length: opts.workers }, () => startWorker(init)),
-    );
+    const started = await Promise.allSettled(Array.from({ length: opts.workers }, () => startWorker(init)));
     const failed = started.find((s) => s.status === 'rejected');
     const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     if (failed) {
       await Promise.all(workers.map((w) => w.worker.terminate()));
-      throw (failed as PromiseRejectedResult).reason;
+      throw failed.reason;
     }
     const pool = new SessionPool(workers[0]?.outputShape ?? []);
     for (const w of workers) pool.attach(w.worker);

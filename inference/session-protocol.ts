@@ -14,7 +14,12 @@ export interface RunRequest {
 
 export type WorkerMessage =
   | { readonly kind: 'ready'; readonly outputShape: readonly number[]; readonly warmupMs: number }
-  | { readonly kind: 'failed'; readonly code: string | null; readonly message: string; readonly details: readonly string[] }
+  | {
+      readonly kind: 'failed';
+      readonly code: string | null;
+      readonly message: string;
+      readonly details: readonly string[];
+    }
   | {
       readonly kind: 'result';
       readonly id: number;

@@ -41,7 +41,7 @@ try {
         const copy = new Float32Array(data); // own the buffer so it can be transferred
         post(
           { kind: 'result', id: req.id, output: copy, dims: [...y.dims], runMs: performance.now() - start },
-          [copy.buffer as ArrayBuffer],
+          [copy.buffer],
         );
       })
       .catch((err: unknown) => {
@@ -52,6 +52,11 @@ try {
   post(
     isMuckError(err)
       ? { kind: 'failed', code: err.code, message: err.message, details: err.details }
-      : { kind: 'failed', code: null, message: err instanceof Error ? err.message : String(err), details: [] },
+      : {
+          kind: 'failed',
+          code: null,
+          message: err instanceof Error ? err.message : String(err),
+          details: [],
+        },
   );
 }

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OUTPUT_LAYOUTS, ZOO, readManifest } from '../models/index.js';
 import { DECODERS, LAYOUT_HAS_NMS } from './decoders/index.js';
@@ -47,14 +49,13 @@ describe('decoders against the format zoo (real ONNX files in onnxruntime-node w
 
   it('a model that disagrees with its manifest fails to load with a coded error', async () => {
     // The yolov5 file under the yolov8 manifest's name: hash and layout no longer agree.
-    const { mkdtempSync, writeFileSync, copyFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'mw-zoo-'));
     copyFileSync(ZOO.yolov5.manifest.replace('.manifest.json', '.onnx'), join(dir, 'yolov8.onnx'));
     const m = JSON.parse(readFileSync(ZOO.yolov8.manifest, 'utf8')) as Record<string, unknown>;
     writeFileSync(join(dir, 'm.json'), JSON.stringify(m));
-    await expect(SessionPool.open({ manifestPath: join(dir, 'm.json'), workers: 1, intraOpThreads: 1 })).rejects.toMatchObject({
+    await expect(
+      SessionPool.open({ manifestPath: join(dir, 'm.json'), workers: 1, intraOpThreads: 1 }),
+    ).rejects.toMatchObject({
       code: 'MW_MODEL_MISMATCH',
     });
   });

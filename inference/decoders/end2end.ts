@@ -9,7 +9,14 @@ export const decodeEnd2end: Decoder = (data, dims, b, opts) => {
     const score = data[o + 4] ?? 0;
     const cls = Math.round(data[o + 5] ?? -1);
     if (cls < 0 || !(score > (opts.thresholds[cls] ?? 1))) continue; // padding rows fall out here
-    out.push({ x1: data[o] ?? 0, y1: data[o + 1] ?? 0, x2: data[o + 2] ?? 0, y2: data[o + 3] ?? 0, score, cls });
+    out.push({
+      x1: data[o] ?? 0,
+      y1: data[o + 1] ?? 0,
+      x2: data[o + 2] ?? 0,
+      y2: data[o + 3] ?? 0,
+      score,
+      cls,
+    });
   }
   return out;
 };

@@ -14,4 +14,8 @@ export const DECODERS: Readonly<Record<OutputLayout, Decoder>> = {
 };
 
 /** Whether the model already applied NMS (then we must not apply it again). */
-export const LAYOUT_HAS_NMS: Readonly<Record<OutputLayout, boolean>> = { yolov8: false, yolov5: false, end2end: true };
+export const LAYOUT_HAS_NMS: Readonly<Record<OutputLayout, boolean>> = {
+  yolov8: false,
+  yolov5: false,
+  end2end: true,
+};

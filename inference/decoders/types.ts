@@ -17,4 +17,9 @@ export interface DecodeOptions {
  * Decode one image of a batch: `data` is the whole output tensor, `dims` its shape, `b` the
  * image index. Every layout decoder has this shape, chosen by the manifest's `output.layout`.
  */
-export type Decoder = (data: Float32Array, dims: readonly number[], b: number, opts: DecodeOptions) => Candidate[];
+export type Decoder = (
+  data: Float32Array,
+  dims: readonly number[],
+  b: number,
+  opts: DecodeOptions,
+) => Candidate[];

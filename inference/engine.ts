@@ -1,0 +1,151 @@
+import { readManifest, type ModelManifest } from '../models/index.js';
+import { decodeBatch, type Detection } from './detect.js';
+import { FairFrameQueue } from './fair-queue.js';
+import { letterbox } from './letterbox.js';
+import { rgbToTensor } from './preprocess.js';
+import { SessionPool } from './session-pool.js';
+
+/** A letterboxed RGB frame at the model's input size, and the size of the picture it came from. */
+export interface InputFrame {
+  readonly cameraId: number;
+  readonly seq: number;
+  readonly time: number;
+  readonly data: Uint8Array;
+  readonly sourceWidth: number;
+  readonly sourceHeight: number;
+}
+
+export interface FrameDetections {
+  readonly cameraId: number;
+  readonly seq: number;
+  readonly time: number;
+  readonly detections: Detection[];
+  /** Wall-clock ms from submit to decoded result (queueing + inference). */
+  readonly latencyMs: number;
+  readonly runMs: number;
+  readonly batch: number;
+}
+
+export interface EngineOptions {
+  readonly manifestPath: string;
+  readonly workers: number;
+  readonly intraOpThreads: number;
+  readonly maxBatch: number;
+  /** Frames kept per camera while inference is behind; older ones are dropped and counted. */
+  readonly perCameraQueue: number;
+  readonly onResult: (r: FrameDetections) => void;
+  readonly onError?: (err: Error) => void;
+}
+
+export interface EngineStats {
+  readonly frames: number;
+  readonly batches: number;
+  readonly dropped: number;
+  readonly meanRunMsPerFrame: number;
+  readonly errors: number;
+}
+
+/**
+ * Frames from every camera this node holds → fair batches → onnxruntime worker threads →
+ * decoded detections in source pixels. Never blocks a caller: when inference falls behind, the
+ * oldest frames of the busiest cameras are dropped (and counted).
+ */
+export class InferenceEngine {
+  private readonly queue: FairFrameQueue<InputFrame & { submittedAt: number }>;
+  private maxBatch: number;
+  private frames = 0;
+  private batches = 0;
+  private runMs = 0;
+  private errors = 0;
+  private closed = false;
+
+  private constructor(
+    readonly manifest: ModelManifest,
+    private readonly pool: SessionPool,
+    private readonly opts: EngineOptions,
+  ) {
+    this.queue = new FairFrameQueue(opts.perCameraQueue);
+    this.maxBatch = opts.maxBatch;
+  }
+
+  static async open(opts: EngineOptions): Promise<InferenceEngine> {
+    const manifest = readManifest(opts.manifestPath);
+    const pool = await SessionPool.open({
+      manifestPath: opts.manifestPath,
+      workers: opts.workers,
+      intraOpThreads: opts.intraOpThreads,
+    });
+    return new InferenceEngine(manifest, pool, opts);
+  }
+
+  submit(frame: InputFrame): void {
+    if (this.closed) return;
+    this.queue.push({ ...frame, submittedAt: performance.now() });
+    this.pump();
+  }
+
+  stats(): EngineStats {
+    return {
+      frames: this.frames,
+      batches: this.batches,
+      dropped: this.queue.dropped(),
+      meanRunMsPerFrame: this.frames ? this.runMs / this.frames : 0,
+      errors: this.errors,
+    };
+  }
+
+  droppedFor(cameraId: number): number {
+    return this.queue.dropped(cameraId);
+  }
+
+  forgetCamera(cameraId: number): void {
+    this.queue.forget(cameraId);
+  }
+
+  private pump(): void {
+    while (!this.closed && this.pool.idle && this.queue.size > 0) {
+      const batch = this.queue.takeBatch(this.maxBatch);
+      void this.runBatch(batch);
+    }
+  }
+
+  private async runBatch(batch: (InputFrame & { submittedAt: number })[]): Promise<void> {
+    const { width, height } = this.manifest.input;
+    const input = new Float32Array(batch.length * 3 * width * height);
+    batch.forEach((f, i) => {
+      rgbToTensor(f.data, this.manifest.input, input, i);
+    });
+    try {
+      const r = await this.pool.run(input, batch.length);
+      const boxes = batch.map((f) => letterbox(f.sourceWidth, f.sourceHeight, width, height));
+      const decoded = decodeBatch(this.manifest, r.output, r.dims, boxes);
+      this.batches++;
+      this.frames += batch.length;
+      this.runMs += r.runMs;
+      const now = performance.now();
+      batch.forEach((f, i) => {
+        this.opts.onResult({
+          cameraId: f.cameraId,
+          seq: f.seq,
+          time: f.time,
+          detections: decoded[i] ?? [],
+          latencyMs: now - f.submittedAt,
+          runMs: r.runMs / batch.length,
+          batch: batch.length,
+        });
+      });
+    } catch (err) {
+      this.errors++;
+      // A model exported with a fixed batch of 1 refuses larger batches: fall back for good.
+      if (batch.length > 1) this.maxBatch = 1;
+      this.opts.onError?.(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      this.pump();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pool.close();
+  }
+}

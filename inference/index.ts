@@ -1,0 +1,15 @@
+/** inference/: ONNX sessions in worker threads, decoders, NMS, letterbox mapping, the engine. */
+export {
+  InferenceEngine,
+  type EngineOptions,
+  type EngineStats,
+  type FrameDetections,
+  type InputFrame,
+} from './engine.js';
+export { decodeBatch, thresholdsOf, type Detection } from './detect.js';
+export { DECODERS, LAYOUT_HAS_NMS, type Candidate, type Decoder } from './decoders/index.js';
+export { nms, iou } from './nms.js';
+export { letterbox, toSource, type Letterbox, type SourceBox } from './letterbox.js';
+export { rgbToTensor } from './preprocess.js';
+export { SessionPool, type SessionPoolOptions, type RunResult } from './session-pool.js';
+export { FairFrameQueue } from './fair-queue.js';
