@@ -11,6 +11,7 @@ export { linkObservation, isAmbiguous, type LinkCandidate } from './linking.js';
 export { newVehicleState, stepVehicle, type VehicleState, type LoadInfo } from './vehicle.js';
 export * from './lifecycle.js';
 export * from './inputs.js';
+export * from './camera/index.js';
 export { camerasFor, clipWindow, alertMessage, alertsChannel } from './outputs.js';
 export { startRulesWorker, type RulesWorkerStats } from './worker.js';
 export {

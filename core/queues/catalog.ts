@@ -42,6 +42,14 @@ export const gpsPointPayload = z.object({
   source: z.enum(GPS_SOURCES),
 });
 
+/** Box in source-image pixels: top-left corner, width, height. */
+const imageBox = z.object({
+  x: z.number(),
+  y: z.number(),
+  w: z.number().nonnegative(),
+  h: z.number().nonnegative(),
+});
+
 export const cameraEventPayload = z.object({
   cameraId: z.number().int().positive(),
   type: z.enum(DETECTION_TYPES),
@@ -49,6 +57,22 @@ export const cameraEventPayload = z.object({
   endedAt: isoTime.optional(),
   trackIds: z.array(z.number().int().nonnegative()),
   confidence: z.number().min(0).max(1),
+  // Added for the camera event rules; optional so earlier producers stay valid. One event is sent
+  // as opened, then updated (tracks joined), then closed, all with the same key and startedAt.
+  key: z.string().min(1).optional(),
+  phase: z.enum(['opened', 'updated', 'closed']).optional(),
+  bestFrame: z
+    .object({
+      at: isoTime,
+      frameSeq: z.number().int().nonnegative(),
+      trackId: z.number().int().nonnegative(),
+      box: imageBox,
+    })
+    .optional(),
+  boxes: z
+    .array(z.object({ at: isoTime, trackId: z.number().int().nonnegative(), box: imageBox }))
+    .max(256)
+    .optional(),
 });
 
 export const clipJobPayload = z.object({

@@ -1,0 +1,186 @@
+import { iou } from './geometry.js';
+import type {
+  BoxSample,
+  CameraEvent,
+  CameraEventPhase,
+  CameraEventType,
+  CameraRulesConfig,
+  ImageBox,
+} from './types.js';
+
+/** A rule's finding on one frame: the condition holds for this object now. */
+export interface Hit {
+  readonly type: CameraEventType;
+  /** The track the event follows (a dust event follows its truck). */
+  readonly anchorId: number;
+  readonly trackIds: readonly number[];
+  readonly box: ImageBox;
+  /** Robust (median) score of the object this frame: what decides the condition. */
+  readonly score: number;
+  /** This frame's own detection score: the best frame (the snapshot) is the one where it peaks. */
+  readonly frameScore: number;
+  /** Event confidence this frame (defaults to the score). */
+  readonly confidence?: number;
+  /** A static object (stall, pile): a new track on the same spot continues the event. */
+  readonly sticky: boolean;
+  /** How long the condition must hold before the event opens. */
+  readonly minMs: number;
+}
+
+export interface Episode {
+  readonly type: CameraEventType;
+  anchorId: number;
+  key: string;
+  trackIds: number[];
+  firstMs: number;
+  lastMs: number;
+  /** Time covered by sightings no more than the close gap apart (isolated blips add nothing). */
+  seenMs: number;
+  open: boolean;
+  lastBox: ImageBox;
+  best: { timeMs: number; frameSeq: number; trackId: number; box: ImageBox; score: number };
+  boxes: BoxSample[];
+  sampleEveryMs: number;
+  confidence: number;
+  /** Time of the last opened/updated sent, and whether tracks joined since. */
+  lastSentMs: number;
+  changed: boolean;
+  readonly sticky: boolean;
+  readonly minMs: number;
+}
+
+/**
+ * The lifecycle every camera event shares: pending while the condition has held for less than
+ * its minimum; opened once; updated when other tracks join (rate-limited); closed once it has not
+ * held for the gap tolerance — so a detection missing for a frame or two neither closes nor
+ * re-raises an event. Events are sent on the frame that decides them, never repeated.
+ */
+export function stepEpisodes(
+  episodes: Episode[],
+  hits: readonly Hit[],
+  frame: { timeMs: number; frameSeq: number },
+  cameraId: number,
+  cfg: CameraRulesConfig,
+): { episodes: Episode[]; events: CameraEvent[] } {
+  const t = frame.timeMs;
+  const events: CameraEvent[] = [];
+  const touched = new Set<Episode>();
+  for (const h of hits) {
+    let ep = episodes.find((e) => e.type === h.type && e.anchorId === h.anchorId);
+    if (!ep && h.sticky) {
+      ep = episodes.find(
+        (e) => e.type === h.type && e.sticky && !touched.has(e) && iou(e.lastBox, h.box) >= 0.3,
+      );
+      if (ep) ep.anchorId = h.anchorId;
+    }
+    if (!ep) {
+      ep = newEpisode(h, frame, cameraId, cfg);
+      episodes.push(ep);
+    }
+    if (!touched.has(ep) && t - ep.lastMs <= cfg.closeGapS * 1000) ep.seenMs += t - ep.lastMs;
+    touched.add(ep);
+    absorb(ep, h, frame, cfg);
+    // Held long enough, and actually seen for most of it: a detection flickering on for a frame
+    // now and then (bridged by a static object's long gap tolerance) is not a standing object.
+    const held = t - ep.firstMs;
+    if (!ep.open && held >= ep.minMs && ep.seenMs >= cfg.minCoverage * held) {
+      ep.open = true;
+      ep.lastSentMs = t;
+      ep.changed = false;
+      ep.key = `${cameraId}:${ep.type}:${ep.firstMs}:${ep.trackIds[0] ?? ep.anchorId}`;
+      events.push(toEvent(ep, 'opened', cameraId));
+    } else if (ep.open && ep.changed && t - ep.lastSentMs >= cfg.updateMinGapS * 1000) {
+      ep.lastSentMs = t;
+      ep.changed = false;
+      events.push(toEvent(ep, 'updated', cameraId));
+    }
+  }
+  const kept: Episode[] = [];
+  for (const ep of episodes) {
+    const gapMs = (ep.sticky ? cfg.staticGapS : cfg.closeGapS) * 1000;
+    if (touched.has(ep) || t - ep.lastMs <= gapMs) {
+      kept.push(ep);
+      continue;
+    }
+    if (ep.open) events.push(toEvent(ep, 'closed', cameraId));
+  }
+  return { episodes: kept, events };
+}
+
+/** Close every open event now (the camera stopped or moved to another node). */
+export function closeEpisodes(episodes: readonly Episode[], cameraId: number): CameraEvent[] {
+  return episodes.filter((e) => e.open).map((e) => toEvent(e, 'closed', cameraId));
+}
+
+function newEpisode(
+  h: Hit,
+  frame: { timeMs: number; frameSeq: number },
+  cameraId: number,
+  cfg: CameraRulesConfig,
+): Episode {
+  return {
+    type: h.type,
+    anchorId: h.anchorId,
+    key: `${cameraId}:${h.type}:${frame.timeMs}:${h.anchorId}`,
+    trackIds: [],
+    firstMs: frame.timeMs,
+    lastMs: frame.timeMs,
+    seenMs: 0,
+    open: false,
+    lastBox: h.box,
+    best: { timeMs: frame.timeMs, frameSeq: frame.frameSeq, trackId: h.anchorId, box: h.box, score: -1 },
+    boxes: [],
+    sampleEveryMs: cfg.boxSampleS * 1000,
+    confidence: 0,
+    lastSentMs: frame.timeMs,
+    changed: false,
+    sticky: h.sticky,
+    minMs: h.minMs,
+  };
+}
+
+function absorb(
+  ep: Episode,
+  h: Hit,
+  frame: { timeMs: number; frameSeq: number },
+  cfg: CameraRulesConfig,
+): void {
+  const t = frame.timeMs;
+  ep.lastMs = t;
+  ep.lastBox = h.box;
+  for (const id of h.trackIds) {
+    if (ep.trackIds.includes(id)) continue;
+    ep.trackIds.push(id);
+    ep.changed = true;
+  }
+  ep.confidence = Math.min(1, Math.max(ep.confidence, h.confidence ?? h.score));
+  const primary = h.trackIds[0] ?? h.anchorId;
+  if (h.frameScore > ep.best.score) {
+    ep.best = { timeMs: t, frameSeq: frame.frameSeq, trackId: primary, box: h.box, score: h.frameScore };
+  }
+  const last = ep.boxes[ep.boxes.length - 1];
+  if (!last || t - last.timeMs >= ep.sampleEveryMs) {
+    ep.boxes.push({ timeMs: t, trackId: primary, box: h.box });
+    // Bounded: when full, keep every other sample and sample half as often from now on.
+    if (ep.boxes.length > cfg.maxBoxes) {
+      ep.boxes = ep.boxes.filter((_, i) => i % 2 === 0);
+      ep.sampleEveryMs *= 2;
+    }
+  }
+}
+
+function toEvent(ep: Episode, phase: CameraEventPhase, cameraId: number): CameraEvent {
+  const { timeMs, frameSeq, trackId, box } = ep.best;
+  return {
+    type: ep.type,
+    phase,
+    cameraId,
+    key: ep.key,
+    startMs: ep.firstMs,
+    ...(phase === 'closed' ? { endMs: ep.lastMs } : {}),
+    bestFrame: { timeMs, frameSeq, trackId, box },
+    trackIds: [...ep.trackIds],
+    boxes: [...ep.boxes],
+    confidence: Math.round(ep.confidence * 1000) / 1000,
+  };
+}
