@@ -324,6 +324,14 @@ export const SETTINGS = [
       'Camera events are linked to trucks once GPS event time has passed them by this many seconds.',
   },
   {
+    key: 'rules.warmupS',
+    env: 'RULES_WARMUP_S',
+    kind: int(0, 31_536_000),
+    default: 3600,
+    description:
+      'At start the rules worker replays this many seconds of stored points and camera events, so load states and stops survive a restart (0 = start empty).',
+  },
+  {
     key: 'rules.refreshS',
     env: 'RULES_REFRESH_S',
     kind: int(1, 86400),
@@ -421,5 +429,40 @@ export const SETTINGS = [
     kind: str,
     default: '',
     description: 'Ed25519 private key (PEM file) that signs exports. Empty = DATA_DIR/keys/evidence-ed25519.pem, created on first use.',
+  },
+  {
+    key: 'inference.model',
+    env: 'INFERENCE_MODEL',
+    kind: str,
+    default: 'models/muckwatch-v1/manifest.json',
+    description: 'Manifest of the detector each pipeline node runs (empty = record only, no detection).',
+  },
+  {
+    key: 'inference.workers',
+    env: 'INFERENCE_WORKERS',
+    kind: int(1, 64),
+    default: 1,
+    description: 'Inference worker threads per pipeline node, each with its own ONNX session.',
+  },
+  {
+    key: 'inference.threads',
+    env: 'INFERENCE_THREADS',
+    kind: int(1, 64),
+    default: 1,
+    description: 'onnxruntime intra-op threads per session.',
+  },
+  {
+    key: 'inference.maxBatch',
+    env: 'INFERENCE_MAX_BATCH',
+    kind: int(1, 64),
+    default: 4,
+    description: 'Frames from different cameras run together in one batch (when the model allows).',
+  },
+  {
+    key: 'inference.queuePerCamera',
+    env: 'INFERENCE_QUEUE_PER_CAMERA',
+    kind: int(1, 100),
+    default: 2,
+    description: 'Frames waiting per camera when inference is behind; older ones are dropped and counted.',
   },
 ] as const satisfies readonly Setting[];

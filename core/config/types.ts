@@ -46,6 +46,7 @@ export interface Config {
     readonly gpsErrorM: number;
     readonly reorderWindowS: number;
     readonly linkLagS: number;
+    readonly warmupS: number;
     readonly refreshS: number;
   };
   readonly pipeline: {
@@ -64,5 +65,12 @@ export interface Config {
     readonly retentionDays: number;
     readonly closedRetentionDays: number;
     readonly signingKey: string;
+  };
+  readonly inference: {
+    readonly model: string;
+    readonly workers: number;
+    readonly threads: number;
+    readonly maxBatch: number;
+    readonly queuePerCamera: number;
   };
 }
