@@ -143,11 +143,14 @@ describe('fuzz: random and mutated JT/T 808 traffic', () => {
       if (b.length > 0) b[b.length - 1] = xorChecksum(b, 0, b.length - 1);
       return escapeAndWrap(b);
     };
+    const flip = (b: Buffer, at: number): void => {
+      if (at < b.length) b[at] = (b[at] ?? 0) ^ (1 << int(8));
+    };
     const mutate = (wire: Buffer): Buffer => {
       const inner = Buffer.from(unescapeFrame(wire.subarray(1, wire.length - 1)) ?? Buffer.alloc(0));
       switch (int(6)) {
         case 0: // flip bits, keep the check code right so the decoders see the damage
-          for (let k = 0; k < 1 + int(4); k++) if (inner.length > 0) inner[int(inner.length)] ^= 1 << int(8);
+          for (let k = 0; k < 1 + int(4); k++) flip(inner, int(inner.length));
           return reChecksum(inner);
         case 1: // truncate
           return reChecksum(inner.subarray(0, int(inner.length + 1)));
@@ -156,7 +159,7 @@ describe('fuzz: random and mutated JT/T 808 traffic', () => {
             Buffer.concat([inner, Buffer.from(Array.from({ length: 1 + int(30) }, () => int(256)))]),
           );
         case 3: // raw flip (check code now wrong, maybe a broken escape)
-          if (wire.length > 2) wire[1 + int(wire.length - 2)] ^= 1 << int(8);
+          if (wire.length > 2) flip(wire, 1 + int(wire.length - 2));
           return wire;
         case 4: // lie about the body length
           if (inner.length > 4) inner.writeUInt16BE(int(0x10000), 2);

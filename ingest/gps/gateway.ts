@@ -71,11 +71,22 @@ export class Jt808Gateway {
     socket.setNoDelay(true);
     socket.setTimeout(this.o.heartbeatTimeoutMs);
     const splitter = new FrameSplitter();
+    let corked = false;
     const session = new Jt808Session({
       registry: this.o.registry,
       intake: this.o.intake,
       send: (frame) => {
-        if (!socket.destroyed) socket.write(frame);
+        if (socket.destroyed) return;
+        // Answers of one read (or one stored batch) leave in one write instead of one syscall each.
+        if (!corked) {
+          corked = true;
+          socket.cork();
+          setImmediate(() => {
+            corked = false;
+            socket.uncork();
+          });
+        }
+        socket.write(frame);
       },
       close: () => socket.end(),
       now: this.o.now ?? Date.now,

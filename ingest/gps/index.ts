@@ -34,3 +34,9 @@ export {
   type ReplayOptions,
   type ReplayStats,
 } from './simulator/replay.js';
+export {
+  startHarness as startGpsHarness,
+  seedFleet,
+  TEST_INTAKE_SETTINGS,
+  type Harness as GpsHarness,
+} from './harness.js';

@@ -27,7 +27,7 @@ export class PointPublisher {
   private readonly reorder: ReorderBuffer;
   private chain: Promise<void> = Promise.resolve();
   private ticker: NodeJS.Timeout;
-  readonly stats = { queued: 0, invalid: 0, retries: 0 };
+  readonly stats = { queued: 0, invalid: 0, retries: 0, publishMs: 0 };
 
   constructor(
     private readonly queue: TypedQueue<'gps-points'>,
@@ -101,9 +101,11 @@ export class PointPublisher {
     ]);
     for (let attempt = 0; ; attempt++) {
       try {
+        const t = performance.now();
         if (jobs.length > 0) await this.queue.queue.addBulk(jobs);
         if (args.length > 0) await this.redis.eval(LATEST_SCRIPT, 2, keys.positions, keys.times, ...args);
         this.stats.queued += jobs.length;
+        this.stats.publishMs += performance.now() - t;
         return;
       } catch (err) {
         this.stats.retries++;

@@ -41,7 +41,15 @@ export class PointWriter {
   private spooled = 0;
   private draining: Promise<void> | null = null;
   private closed = false;
-  readonly stats = { stored: 0, duplicates: 0, quarantined: 0, spooledBatches: 0, refused: 0 };
+  readonly stats = {
+    stored: 0,
+    duplicates: 0,
+    quarantined: 0,
+    spooledBatches: 0,
+    refused: 0,
+    batches: 0,
+    writeMs: 0,
+  };
 
   constructor(
     private readonly store: PointStore,
@@ -109,7 +117,11 @@ export class PointWriter {
     const rejected = batch.flatMap((e) => e.rejected);
     if (this.spooled === 0 && !this.draining) {
       try {
-        this.stored(points, rejected, await this.store.write(points, rejected));
+        const t = performance.now();
+        const fresh = await this.store.write(points, rejected);
+        this.stats.writeMs += performance.now() - t;
+        this.stats.batches++;
+        this.stored(points, rejected, fresh);
         for (const e of batch) e.resolve();
         return;
       } catch (err) {

@@ -152,8 +152,23 @@ export class TerminalClient {
         clearTimeout(timer);
         resolve(a);
       });
-      socket.write(bytes);
+      this.write(socket, bytes);
     });
+  }
+
+  private corked = false;
+
+  /** Requests issued together leave in one write (a pipelining client, or many in one tick). */
+  private write(socket: Socket, bytes: Buffer): void {
+    if (!this.corked) {
+      this.corked = true;
+      socket.cork();
+      setImmediate(() => {
+        this.corked = false;
+        socket.uncork();
+      });
+    }
+    socket.write(bytes);
   }
 
   /** Close the link abruptly (a truck driving into a tunnel), or politely after a logout. */
