@@ -23,7 +23,7 @@ import { DEFAULT_PARAMS } from './params.js';
 import { replayPeriod } from './replay.js';
 import { drive, park, track } from './scenario.js';
 import { CAMERA, P, T0, TEST_ZONES } from './test-world.js';
-import { startRulesWorker } from './worker.js';
+import { startRulesWorker, type RulesWorkerStats } from './worker.js';
 import type { Fix } from './world.js';
 
 /** The worker over real PostGIS + Redis: queues in, incidents/alerts/clip jobs out, and a replay of the stored period gives the same incidents. */
@@ -31,6 +31,7 @@ describe('rules worker (PostGIS + Redis)', () => {
   let db: TestDatabase;
   let r: TestRedis;
   let stop: (() => Promise<void>) | undefined;
+  let start: (warmupS: number) => Promise<RulesWorkerStats> = () => Promise.reject(new Error('not set up'));
   const alerts: Record<string, unknown>[] = [];
   const sub = createRedis(testConfig().redis.url, { lazy: true });
 
@@ -93,18 +94,23 @@ describe('rules worker (PostGIS + Redis)', () => {
       log: { level: 'silent' as const },
       rules: { ...base.rules, homeJurisdiction: '' },
     };
-    const rt: Runtime = {
-      config,
-      log: createLogger(config, 'rules-worker-test'),
-      pool,
-      redis: createRedis(config.redis.url),
-      queues: r.ctx,
+    start = async (warmupS: number) => {
+      const c = { ...config, rules: { ...config.rules, warmupS } };
+      const rt: Runtime = {
+        config: c,
+        log: createLogger(c, 'rules-worker-test'),
+        pool,
+        redis: createRedis(c.redis.url),
+        queues: r.ctx,
+      };
+      const w = await startRulesWorker(rt);
+      stop = async () => {
+        await w.stop();
+        rt.redis.disconnect();
+      };
+      return w.stats;
     };
-    const w = await startRulesWorker(rt);
-    stop = async () => {
-      await w.stop();
-      rt.redis.disconnect();
-    };
+    await start(0);
   });
 
   afterAll(async () => {
@@ -142,6 +148,12 @@ describe('rules worker (PostGIS + Redis)', () => {
       })),
     );
     await cam.add(event); // delivered twice: still one incident
+    await cam.add({
+      ...event,
+      endedAt: new Date(seen + 90_000).toISOString(),
+      trackIds: [5, 6],
+      confidence: 0.95,
+    }); // closed
     const waiting = new Queue('gps-points', { connection: createRedis(r.ctx.url), prefix: r.ctx.prefix });
     const deadline = Date.now() + 45_000;
     let rows: { type: string; camera_id: string | null; n: string }[];
@@ -170,6 +182,10 @@ describe('rules worker (PostGIS + Redis)', () => {
       'SELECT vehicle_id, rank FROM incident_vehicles ORDER BY vehicle_id',
     );
     expect(links.rows.map((l) => Number(l.vehicle_id))).toEqual([1, 2]);
+    const cams = await db.pool.query<{ track_ids: string[]; ended_at: Date | null }>(
+      'SELECT track_ids, ended_at FROM rules_camera_events',
+    );
+    expect(cams.rows).toEqual([{ track_ids: ['5', '6'], ended_at: new Date(seen + 90_000) }]);
     expect(
       alerts
         .filter((a) => a.event === 'created')
@@ -191,6 +207,20 @@ describe('rules worker (PostGIS + Redis)', () => {
     expect(replay.points).toBe(fixes.length);
     expect(replay.incidents.map(canonicalIncident).join('\n')).toBe(stored.map(canonicalIncident).join('\n'));
     expect(stored).toHaveLength(2);
+  });
+
+  it('a restarted worker warms up from the stored past without creating or re-announcing anything', async () => {
+    await stop?.();
+    stop = undefined;
+    const before = alerts.length;
+    const stats = await start(Math.ceil((Date.now() - from.getTime()) / 1000) + 60);
+    const n = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM incidents');
+    expect(Number(n.rows[0]?.n)).toBe(2);
+    expect(stats.warmupInputs).toBe(fixes.length + 1); // every stored point and the camera event
+    expect(stats.incidentsCreated).toBe(0);
+    expect(stats.incidentsUpdated).toBe(0);
+    await new Promise((res) => setTimeout(res, 200));
+    expect(alerts.length).toBe(before);
   });
 
   it('moves a case through its lifecycle, timestamped and attributed, with deadlines; refuses a skipped step', async () => {

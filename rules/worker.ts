@@ -1,15 +1,18 @@
 import { TypedQueue, typedWorker, type IncidentType, type Runtime, type Stop } from '../core/index.js';
 import { newEngineState, stepEngine, type RulesInput } from './engine.js';
 import type { IncidentDraft } from './incidents.js';
-import { fixFromPayload, foldDetections, observationFromEvent, type DetectionFold } from './inputs.js';
+import { fixFromPayload, observationFromEvent } from './inputs.js';
 import type { SlaPolicy } from './lifecycle.js';
 import { alertMessage, alertsChannel, camerasFor, clipWindow } from './outputs.js';
 import { paramsFromConfig } from './params.js';
 import { loadSla, saveObservation, upsertIncident } from './pg/incident-repo.js';
 import { loadWorld, type LoadedWorld } from './pg/world-load.js';
+import { readInputs } from './replay.js';
 import { referenceSignature } from './pg/world-repo.js';
 
 export interface RulesWorkerStats {
+  /** Inputs replayed from PostGIS at start (warm-up). */
+  warmupInputs: number;
   fixes: number;
   unknownDevice: number;
   incidentsCreated: number;
@@ -17,8 +20,12 @@ export interface RulesWorkerStats {
 }
 
 /**
- * The rules worker: gps-points (one consumer, so each vehicle's points stay in order), camera
- * events and raw detections in; incidents (PostGIS), alerts (Redis pub/sub) and clip jobs out.
+ * The rules worker: gps-points (one consumer, so each vehicle's points stay in order) and camera
+ * events in; incidents (PostGIS), alerts (Redis pub/sub) and clip jobs out. Raw per-frame
+ * detections are not consumed here: the camera event rules (rules/camera, in the pipeline node)
+ * turn them into camera events, and a second consumer would steal jobs from their persister.
+ * A camera event arrives as opened → updated → closed with one startedAt: one observation,
+ * whose stored row ends as the last phase said.
  * All decisions are in the pure engine; this file only moves data.
  */
 export async function startRulesWorker(rt: Runtime): Promise<{ stop: Stop; stats: RulesWorkerStats }> {
@@ -26,9 +33,14 @@ export async function startRulesWorker(rt: Runtime): Promise<{ stop: Stop; stats
   let ref: LoadedWorld = await loadWorld(rt.pool, params);
   let sla: Map<IncidentType, SlaPolicy> = await loadSla(rt.pool);
   const engine = newEngineState();
-  const fold: DetectionFold = new Map();
   const clips = new TypedQueue('clips', rt.queues);
-  const stats: RulesWorkerStats = { fixes: 0, unknownDevice: 0, incidentsCreated: 0, incidentsUpdated: 0 };
+  const stats: RulesWorkerStats = {
+    warmupInputs: 0,
+    fixes: 0,
+    unknownDevice: 0,
+    incidentsCreated: 0,
+    incidentsUpdated: 0,
+  };
   const log = rt.log;
 
   // Outputs are written one at a time, in the order the engine produced them (merges depend on it).
@@ -69,6 +81,26 @@ export async function startRulesWorker(rt: Runtime): Promise<{ stop: Stop; stats
   };
   const feed = (input: RulesInput): Promise<void> => write(stepEngine(engine, input, ref.world).outputs);
 
+  // Warm-up: replay the recent past from PostGIS so a restart keeps load states, stops and tracks.
+  // Its outputs merge into incidents already stored (no change, no alert); the queued points that
+  // are also stored are then recognised as already seen and skipped.
+  const warmupS = rt.config.rules.warmupS;
+  if (warmupS > 0) {
+    const to = new Date();
+    const from = new Date(to.getTime() - warmupS * 1000);
+    for await (const batch of readInputs(rt.pool, ref.world, from, to)) {
+      for (const input of batch) {
+        stats.warmupInputs++;
+        void write(stepEngine(engine, input, ref.world).outputs);
+      }
+    }
+    await writing;
+    log.info(
+      { inputs: stats.warmupInputs, from: from.toISOString(), created: stats.incidentsCreated },
+      'warm-up replayed',
+    );
+  }
+
   const gps = typedWorker(
     'gps-points',
     rt.queues,
@@ -96,20 +128,6 @@ export async function startRulesWorker(rt: Runtime): Promise<{ stop: Stop; stats
     },
     { concurrency: 1 },
   );
-  const detections = typedWorker(
-    'detections',
-    rt.queues,
-    async (d) => {
-      const found = foldDetections(fold, d);
-      for (const obs of found) {
-        await saveObservation(rt.pool, obs);
-        await feed({ kind: 'camera', obs });
-      }
-      return found.length > 0 ? 'success' : 'skipped';
-    },
-    { concurrency: 1 },
-  );
-
   // Reference data (zones, fleet, cameras, SLA) is re-read when it changes.
   let refreshing = false;
   const timer = setInterval(() => {
@@ -146,7 +164,7 @@ export async function startRulesWorker(rt: Runtime): Promise<{ stop: Stop; stats
     stats,
     stop: async () => {
       clearInterval(timer);
-      await Promise.all([gps.close(), events.close(), detections.close()]);
+      await Promise.all([gps.close(), events.close()]);
       await writing.catch((err: unknown) => {
         log.error({ err: String(err), pending: backlog.length }, 'incidents not written at stop');
       });

@@ -229,11 +229,16 @@ export async function transitionIncident(
   }
 }
 
-/** Keep a camera observation the rules consumed (idempotent), so a replay sees the same inputs. */
+/**
+ * Keep a camera observation the rules consumed, so a replay sees the same inputs. Later phases of
+ * the same event (same camera, type, start) replace its end, tracks and confidence, as the live
+ * merge does.
+ */
 export async function saveObservation(pool: Pool, o: CameraObservation): Promise<void> {
   await pool.query(
     `INSERT INTO rules_camera_events (camera_id, type, observed_at, ended_at, track_ids, confidence)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (camera_id, type, observed_at) DO NOTHING`,
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (camera_id, type, observed_at) DO UPDATE SET ended_at = EXCLUDED.ended_at,
+       track_ids = EXCLUDED.track_ids, confidence = EXCLUDED.confidence`,
     [o.cameraId, o.type, new Date(o.t), o.endT === null ? null : new Date(o.endT), o.trackIds, o.confidence],
   );
 }
