@@ -115,6 +115,17 @@ export function stepEngine(
   return { state, outputs: out };
 }
 
+/**
+ * Move event time forward without a fix: camera findings wait for GPS time to pass them, so when
+ * the GPS feed has stalled the worker advances time itself (findings then link to what is known).
+ */
+export function advanceTime(state: EngineState, world: World, t: number): IncidentDraft[] {
+  const out: IncidentDraft[] = [];
+  if (t > state.watermark) state.watermark = t;
+  releaseCamera(state, world, state.watermark - world.params.linkLagS * 1000, out);
+  return out;
+}
+
 /** End of input (end of a replay): release every held fix and camera finding. */
 export function flushEngine(state: EngineState, world: World): IncidentDraft[] {
   const out: IncidentDraft[] = [];

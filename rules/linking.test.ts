@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RulesInput } from './engine.js';
+import { advanceTime, newEngineState, stepEngine, type RulesInput } from './engine.js';
 import { canonicalIncident, type IncidentDraft } from './incidents.js';
 import { drive, mergeTracks, park, runInputs, track, type TrackBuilder } from './scenario.js';
 import { P, T0, testWorld } from './test-world.js';
@@ -76,6 +76,17 @@ describe('detection ↔ truck linking', () => {
     const a = drive(track(1, [120.05, 30.07], T0), [120.11, 30.07], 40);
     const { incidents } = runInputs(world, withCamera(mergeTracks(a), obs(T0 + 60_000)));
     expect(incidents.map((i) => i.vehicles.length)).toEqual([0]);
+  });
+});
+
+describe('camera findings wait for GPS time', () => {
+  it('held until event time passes them by the link lag; advanceTime releases them when GPS stalls', () => {
+    const state = newEngineState();
+    const o = obs(T0);
+    expect(stepEngine(state, o, world).outputs).toEqual([]);
+    expect(advanceTime(state, world, T0 + 119_000)).toEqual([]);
+    expect(advanceTime(state, world, T0 + 120_000).map((d) => d.type)).toEqual(['uncovered_load']);
+    expect(state.pendingCamera).toEqual([]);
   });
 });
 

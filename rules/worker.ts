@@ -1,5 +1,5 @@
 import { TypedQueue, typedWorker, type IncidentType, type Runtime, type Stop } from '../core/index.js';
-import { newEngineState, stepEngine, type RulesInput } from './engine.js';
+import { advanceTime, newEngineState, stepEngine, type RulesInput } from './engine.js';
 import type { IncidentDraft } from './incidents.js';
 import { fixFromPayload, observationFromEvent } from './inputs.js';
 import type { SlaPolicy } from './lifecycle.js';
@@ -79,6 +79,7 @@ export async function startRulesWorker(rt: Runtime): Promise<{ stop: Stop; stats
       });
     return writing;
   };
+  let lastFixWall = Date.now();
   const feed = (input: RulesInput): Promise<void> => write(stepEngine(engine, input, ref.world).outputs);
 
   // Warm-up: replay the recent past from PostGIS so a restart keeps load states, stops and tracks.
@@ -111,6 +112,7 @@ export async function startRulesWorker(rt: Runtime): Promise<{ stop: Stop; stats
         return 'skipped';
       }
       stats.fixes++;
+      lastFixWall = Date.now();
       const info = ref.world.vehicles.get(vehicleId);
       await feed({ kind: 'fix', fix: fixFromPayload(p, vehicleId, info?.loadSensor ?? false) });
       return 'success';
@@ -128,6 +130,17 @@ export async function startRulesWorker(rt: Runtime): Promise<{ stop: Stop; stats
     },
     { concurrency: 1 },
   );
+  // A stalled GPS feed must not hold camera findings forever: after a link lag without any fix,
+  // event time follows the wall clock (this only matters when there is no GPS to link to anyway).
+  const lagMs = rt.config.rules.linkLagS * 1000;
+  const clock = setInterval(() => {
+    if (Date.now() - lastFixWall > lagMs && engine.pendingCamera.length > 0) {
+      void write(advanceTime(engine, ref.world, Date.now())).catch((err: unknown) => {
+        log.warn({ err: String(err) }, 'incident write failed; retried with the next input');
+      });
+    }
+  }, 5000);
+
   // Reference data (zones, fleet, cameras, SLA) is re-read when it changes.
   let refreshing = false;
   const timer = setInterval(() => {
@@ -164,6 +177,7 @@ export async function startRulesWorker(rt: Runtime): Promise<{ stop: Stop; stats
     stats,
     stop: async () => {
       clearInterval(timer);
+      clearInterval(clock);
       await Promise.all([gps.close(), events.close()]);
       await writing.catch((err: unknown) => {
         log.error({ err: String(err), pending: backlog.length }, 'incidents not written at stop');
