@@ -13,6 +13,9 @@ export interface Frame {
   readonly time: number;
   readonly width: number;
   readonly height: number;
+  /** Size of the camera picture the frame was letterboxed from (boxes map back to it). */
+  readonly sourceWidth: number;
+  readonly sourceHeight: number;
   readonly data: Buffer;
 }
 

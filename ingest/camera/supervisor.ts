@@ -239,6 +239,9 @@ export class CameraSupervisor {
       time: s.epoch + Math.round((s.index++ * 1000) / fps),
       width,
       height,
+      // ffmpeg reports the source size at start; until then assume no letterbox.
+      sourceWidth: this.resolution?.width ?? width,
+      sourceHeight: this.resolution?.height ?? height,
       data,
     });
   }

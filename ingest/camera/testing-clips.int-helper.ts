@@ -25,6 +25,8 @@ export function makeClip(opts: { width: number; height: number; seconds: number;
     'ultrafast',
     '-g',
     String(fps),
+    '-bf',
+    '0',
     '-pix_fmt',
     'yuv420p',
     file,

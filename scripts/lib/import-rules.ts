@@ -10,7 +10,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   fixtures: ['core'],
   models: ['core'],
   ingest: ['core'],
-  inference: ['core', 'models'],
+  inference: ['core', 'models', 'rules'],
   rules: ['core'],
   console: ['core', 'rules'],
 };
