@@ -61,4 +61,40 @@ describe('dust', () => {
     const { briefs } = run(30, 200, (_, t) => [truckAt(t), { ...dustBehind(2, t), score: 0.3 }]);
     expect(briefs).toEqual([]);
   });
+
+  it('does not blame a truck passing in the far lane for dust at a parked truck', () => {
+    // Dust (bottom edge y = 300) sits at the parked truck 1 (bottom 300). Truck 3 drives past in the far
+    // lane (bottom 240): it overlaps the dust in the image as much as truck 1 touches it, but its
+    // bottom edge is 60 px off (> 35 % of its 60 px height), so it is not at the dust's depth.
+    const { briefs } = run(30, 200, (_, t) => [
+      track(3, 'truck_covered', box(180 + t / 10, 180, 150, 60), { vx: 100 }),
+      track(1, 'truck_covered', box(300, 200, 200, 100)),
+      track(2, 'dust', box(200, 220, 100, 80), { score: 0.9 }),
+    ]);
+    expect(briefs).toEqual([]);
+  });
+
+  it('keeps one event when the truck leaves and its dust lingers in a site-gate zone', () => {
+    // Truck on frames 0–10, its dust on 0–20 inside the gate zone: one event, closed after the dust.
+    const zones = [{ id: 'gate', kind: 'site_gate' as const, polygon: square(0, 0, 2000, 1000) }];
+    const { briefs } = run(
+      30,
+      200,
+      (i, t) => [...(i <= 10 ? [truckAt(t)] : []), dustBehind(2, Math.min(t, 2000))],
+      zones,
+    );
+    expect(briefs.map((b) => [b.phase, b.atMs, b.endMs, b.trackIds])).toEqual([
+      ['opened', 1000, undefined, [2, 1]],
+    ]);
+    const ended = run(
+      35,
+      200,
+      (i, t) => [...(i <= 10 ? [truckAt(t)] : []), ...(i <= 20 ? [dustBehind(2, Math.min(t, 2000))] : [])],
+      zones,
+    );
+    expect(ended.briefs.map((b) => [b.phase, b.atMs, b.endMs])).toEqual([
+      ['opened', 1000, undefined],
+      ['closed', 5200, 4000],
+    ]);
+  });
 });

@@ -66,18 +66,20 @@ export function stepEpisodes(
   const events: CameraEvent[] = [];
   const touched = new Set<Episode>();
   for (const h of hits) {
-    let ep = episodes.find((e) => e.type === h.type && e.anchorId === h.anchorId);
-    if (!ep && h.sticky) {
-      ep = episodes.find(
-        (e) => e.type === h.type && e.sticky && !touched.has(e) && iou(e.lastBox, h.box) >= 0.3,
-      );
-      if (ep) ep.anchorId = h.anchorId;
-    }
+    let ep = findEpisode(episodes, h, t, cfg, touched);
     if (!ep) {
       ep = newEpisode(h, frame, cameraId, cfg);
       episodes.push(ep);
     }
-    if (!touched.has(ep) && t - ep.lastMs <= cfg.closeGapS * 1000) ep.seenMs += t - ep.lastMs;
+    if (!touched.has(ep)) {
+      const since = t - ep.lastMs;
+      if (since <= cfg.closeGapS * 1000) ep.seenMs += since;
+      else if (!ep.open && ep.seenMs < cfg.minCoverage * (t - ep.firstMs)) {
+        // Back after a long gap without having been seen for most of the time: start counting again.
+        ep.firstMs = t;
+        ep.seenMs = 0;
+      }
+    }
     touched.add(ep);
     absorb(ep, h, frame, cfg);
     // Held long enough, and actually seen for most of it: a detection flickering on for a frame
@@ -97,14 +99,39 @@ export function stepEpisodes(
   }
   const kept: Episode[] = [];
   for (const ep of episodes) {
-    const gapMs = (ep.sticky ? cfg.staticGapS : cfg.closeGapS) * 1000;
-    if (touched.has(ep) || t - ep.lastMs <= gapMs) {
+    if (touched.has(ep) || t - ep.lastMs <= gapMsOf(ep, cfg)) {
       kept.push(ep);
       continue;
     }
     if (ep.open) events.push(toEvent(ep, 'closed', cameraId));
   }
   return { episodes: kept, events };
+}
+
+const gapMsOf = (e: Episode, cfg: CameraRulesConfig): number =>
+  (e.sticky ? cfg.staticGapS : cfg.closeGapS) * 1000;
+
+/**
+ * The live episode a hit continues: the one following the same anchor; else the one that already
+ * holds the hit's object (dust whose truck left continues as site-gate dust); else, for a static
+ * object, one on the same spot (a stall or pile re-identified after an occlusion).
+ */
+function findEpisode(
+  episodes: readonly Episode[],
+  h: Hit,
+  t: number,
+  cfg: CameraRulesConfig,
+  touched: ReadonlySet<Episode>,
+): Episode | undefined {
+  const live = episodes.filter((e) => e.type === h.type && t - e.lastMs <= gapMsOf(e, cfg));
+  const same = live.find((e) => e.anchorId === h.anchorId);
+  if (same) return same;
+  const object = h.trackIds[0];
+  const continued =
+    live.find((e) => !touched.has(e) && object !== undefined && e.trackIds.includes(object)) ??
+    (h.sticky ? live.find((e) => e.sticky && !touched.has(e) && iou(e.lastBox, h.box) >= 0.3) : undefined);
+  if (continued) continued.anchorId = h.anchorId;
+  return continued;
 }
 
 /** Close every open event now (the camera stopped or moved to another node). */

@@ -42,12 +42,21 @@ export function uncoveredHits(
 }
 
 /**
- * Dust trailing a truck: touching or near its box (within half its larger side), and not ahead of
- * it — the dust centre lies behind the truck's front half along its direction of travel.
+ * How well a dust box sits on a truck, or null when it does not: touching or near its box (within
+ * half its larger side) and at the same depth — its bottom edge, where it meets the ground, within
+ * 35 % of the truck's height of the truck's — so a truck passing in the far lane, which overlaps
+ * the dust in the image, is not taken for its source. Smaller is better.
  */
-function attached(dust: CameraTrack, truck: CameraTrack): boolean {
-  const margin = 0.5 * Math.max(truck.box.w, truck.box.h);
-  if (gap(dust.box, truck.box) > margin) return false;
+function attachment(dust: CameraTrack, truck: CameraTrack): number | null {
+  const g = gap(dust.box, truck.box);
+  if (g > 0.5 * Math.max(truck.box.w, truck.box.h)) return null;
+  const depth = Math.abs(dust.box.y + dust.box.h - (truck.box.y + truck.box.h));
+  if (depth > 0.35 * truck.box.h) return null;
+  return g + depth;
+}
+
+/** Not ahead of the truck: the dust centre lies behind the truck's front half along its direction of travel. */
+function trailing(dust: CameraTrack, truck: CameraTrack): boolean {
   const speed = Math.hypot(truck.velocity.vx, truck.velocity.vy);
   if (speed === 0) return false;
   const ux = truck.velocity.vx / speed;
@@ -72,17 +81,22 @@ export function dustHits(
   const byTruck = new Map<number, { truck: CameraTrack; dust: CameraTrack[]; score: number }>();
   const out: Hit[] = [];
   const minMs = cfg.dustMinS * 1000;
-  const moving = tracks.filter((t) => isTruck(cfg, t) && isMoving(cfg, mem, t));
+  const trucks = tracks.filter((t) => isTruck(cfg, t));
   for (const d of tracks) {
     if (d.cls !== 'dust') continue;
     const score = medianScore(mem, d.id, 'dust');
     if (score < threshold(cfg, 'dust')) continue;
-    // The nearest moving truck it trails, if any.
+    // The truck it sits on best — moving or not: dust at a parked truck is not the passing truck's.
     let best: CameraTrack | undefined;
-    for (const tr of moving) {
-      if (attached(d, tr) && (!best || gap(d.box, tr.box) < gap(d.box, best.box))) best = tr;
+    let bestFit = Infinity;
+    for (const tr of trucks) {
+      const fit = attachment(d, tr);
+      if (fit !== null && fit < bestFit) {
+        best = tr;
+        bestFit = fit;
+      }
     }
-    if (best) {
+    if (best && isMoving(cfg, mem, best) && trailing(d, best)) {
       const entry = byTruck.get(best.id) ?? { truck: best, dust: [], score: 0 };
       entry.dust.push(d);
       entry.score = Math.max(entry.score, score);
