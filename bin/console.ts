@@ -2,8 +2,19 @@ import { buildApp } from '../console/index.js';
 import { runProcess } from '../core/index.js';
 
 runProcess('console', async (rt) => {
-  const app = buildApp({ pool: rt.pool, redis: rt.redis, redisPrefix: rt.config.redis.prefix });
-  const address = await app.listen({ host: rt.config.console.host, port: rt.config.console.port });
+  const c = rt.config;
+  const app = buildApp({
+    pool: rt.pool,
+    redis: rt.redis,
+    redisPrefix: c.redis.prefix,
+    dataDir: c.paths.dataDir,
+    signingKeyPath: c.evidence.signingKey,
+    sessionTtlS: c.console.sessionTtlS,
+    loginMaxFailures: c.console.loginMaxFailures,
+    secureCookie: c.console.secureCookie,
+    cameraStaleS: c.console.cameraStaleS,
+  });
+  const address = await app.listen({ host: c.console.host, port: c.console.port });
   rt.log.info({ address }, 'console listening');
   return () => app.close();
 });

@@ -2,7 +2,10 @@
  * Test data for the console's tests, inserted with SQL (no service code path is trusted to seed).
  * Not a test file itself, so it takes the pool and app from the test.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pool } from '../core/index.js';
 import { ROLES, type Role } from '../core/index.js';
@@ -90,9 +93,23 @@ export async function seed(pool: Pool, dataDir: string): Promise<Seeded> {
     [vehicleId],
   );
   // Evidence files laid out as the content-addressed store keeps them.
-  const clipBytes = Buffer.alloc(10_000, 7);
-  for (let i = 0; i < clipBytes.length; i++) clipBytes[i] = i % 251;
-  const { createHash } = await import('node:crypto');
+  // A real committed fixture clip, and a real frame of it as the snapshot, so browsers can play them.
+  const clipPath = new URL('../fixtures/clips/dumping-gate.mp4', import.meta.url).pathname;
+  const clipBytes = readFileSync(clipPath);
+  const snapPath = join(tmpdir(), `mw-snap-${String(process.pid)}-${String(Date.now())}.jpg`);
+  const ff = spawnSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-ss',
+    '12',
+    '-i',
+    clipPath,
+    '-frames:v',
+    '1',
+    snapPath,
+  ]);
+  const snapBytes = ff.status === 0 ? readFileSync(snapPath) : Buffer.from('no-ffmpeg');
   const put = (bytes: Buffer, ext: string): string => {
     const sha = createHash('sha256').update(bytes).digest('hex');
     mkdirSync(join(dataDir, 'evidence', sha.slice(0, 2)), { recursive: true });
@@ -100,14 +117,14 @@ export async function seed(pool: Pool, dataDir: string): Promise<Seeded> {
     return sha;
   };
   const clipSha = put(clipBytes, 'mp4');
-  const snapSha = put(Buffer.from('fake-jpeg'), 'jpg');
+  const snapSha = put(snapBytes, 'jpg');
   const clip = await one(
     `INSERT INTO evidence (incident_id, kind, sha256, size_bytes, camera_id) VALUES ($1, 'clip', $2, $3, $4) RETURNING id`,
     [d1, clipSha, clipBytes.length, cameraId],
   );
   const snapshot = await one(
-    `INSERT INTO evidence (incident_id, kind, sha256, size_bytes, camera_id) VALUES ($1, 'snapshot', $2, 9, $3) RETURNING id`,
-    [d1, snapSha, cameraId],
+    `INSERT INTO evidence (incident_id, kind, sha256, size_bytes, camera_id) VALUES ($1, 'snapshot', $2, $3, $4) RETURNING id`,
+    [d1, snapSha, snapBytes.length, cameraId],
   );
   return {
     users,

@@ -1,0 +1,215 @@
+/** zh-CN by default, English on request; the words follow the project glossary. */
+export type Lang = 'zh' | 'en';
+
+const zh = {
+  appName: '渣土车与城市管理智能监控',
+  login: '登录',
+  logout: '退出',
+  username: '用户名',
+  password: '密码',
+  alerts: '实时告警',
+  map: '地图',
+  cameras: '摄像头',
+  tasks: '我的案件',
+  audit: '审计',
+  noAlerts: '暂无告警',
+  newAlert: '新告警',
+  incident: '案件',
+  status: '状态',
+  type: '类型',
+  district: '辖区',
+  time: '时间',
+  plate: '车牌',
+  company: '运输企业',
+  confidence: '关联置信度',
+  reason: '关联依据',
+  explanation: '规则说明',
+  evidence: '证据',
+  snapshot: '抓拍',
+  clip: '视频',
+  track: 'GPS 轨迹',
+  lifecycle: '处置流程',
+  register: '立案',
+  dispatch: '派遣',
+  accept: '接收',
+  handle: '处置完成',
+  verifyPass: '核查通过',
+  verifyFail: '返工',
+  close: '结案',
+  team: '执法中队',
+  dueAt: '处置时限',
+  notes: '处置说明',
+  note: '备注',
+  slaDue: '时限',
+  overdue: '已超时',
+  verify: '校验',
+  verified: '校验通过',
+  tampered: '已被篡改',
+  export: '导出证据包',
+  download: '下载',
+  legalHold: '法律保全',
+  release: '解除保全',
+  chain: '审计链',
+  chainOk: '审计链完整',
+  chainBroken: '审计链断裂',
+  checkChain: '校验审计链',
+  rows: '条记录',
+  actor: '操作人',
+  action: '操作',
+  target: '对象',
+  health: '状态',
+  stale: '无上报',
+  node: '节点',
+  fps: '帧率',
+  lastError: '最近错误',
+  noLinkedTruck: '未关联车辆',
+  select: '请选择左侧案件',
+  trucks: '车辆',
+  zones: '区域',
+  live: '实时',
+  reconnecting: '重连中…',
+  noTasks: '暂无派遣给本中队的案件',
+  where: '位置',
+  missing: '缺失',
+  save: '保存',
+  language: 'English',
+  error: '出错了',
+  all: '全部',
+} as const;
+
+export type Key = keyof typeof zh;
+
+const en: Record<Key, string> = {
+  appName: 'MuckWatch monitoring center',
+  login: 'Log in',
+  logout: 'Log out',
+  username: 'User name',
+  password: 'Password',
+  alerts: 'Live alerts',
+  map: 'Map',
+  cameras: 'Cameras',
+  tasks: 'My cases',
+  audit: 'Audit',
+  noAlerts: 'No alerts',
+  newAlert: 'New alert',
+  incident: 'Incident',
+  status: 'Status',
+  type: 'Type',
+  district: 'District',
+  time: 'Time',
+  plate: 'Plate',
+  company: 'Transport company',
+  confidence: 'Link confidence',
+  reason: 'Link reason',
+  explanation: 'Rule explanation',
+  evidence: 'Evidence',
+  snapshot: 'Snapshot',
+  clip: 'Clip',
+  track: 'GPS track',
+  lifecycle: 'Case lifecycle',
+  register: 'Register',
+  dispatch: 'Dispatch',
+  accept: 'Accept',
+  handle: 'Mark handled',
+  verifyPass: 'Verified',
+  verifyFail: 'Rework',
+  close: 'Close',
+  team: 'Team',
+  dueAt: 'Due',
+  notes: 'Handling notes',
+  note: 'Note',
+  slaDue: 'Due',
+  overdue: 'Overdue',
+  verify: 'Verify',
+  verified: 'Hash matches',
+  tampered: 'Tampered',
+  export: 'Export package',
+  download: 'Download',
+  legalHold: 'Legal hold',
+  release: 'Release hold',
+  chain: 'Audit chain',
+  chainOk: 'Audit chain intact',
+  chainBroken: 'Audit chain broken',
+  checkChain: 'Verify chain',
+  rows: 'rows',
+  actor: 'Actor',
+  action: 'Action',
+  target: 'Target',
+  health: 'Health',
+  stale: 'not reporting',
+  node: 'Node',
+  fps: 'fps',
+  lastError: 'Last error',
+  noLinkedTruck: 'No linked truck',
+  select: 'Pick an incident on the left',
+  trucks: 'Trucks',
+  zones: 'Zones',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  noTasks: 'No cases dispatched to your team',
+  where: 'Location',
+  missing: 'missing',
+  save: 'Save',
+  language: '中文',
+  error: 'Error',
+  all: 'All',
+};
+
+const TYPES: Record<string, [string, string]> = {
+  dust: ['扬尘', 'Dust'],
+  uncovered_load: ['未苫盖', 'Uncovered load'],
+  dumping: ['偷倒', 'Illegal dumping'],
+  street_vending: ['占道经营', 'Street vending'],
+  cross_border_dumping: ['跨界偷倒', 'Cross-border dumping'],
+  unpermitted_stop: ['违规停靠', 'Unpermitted stop'],
+  route_deviation: ['偏离核准线路', 'Route deviation'],
+  off_hours: ['违规时段运输', 'Off-hours transport'],
+};
+const STATUSES: Record<string, [string, string]> = {
+  reported: ['上报', 'Reported'],
+  registered: ['立案', 'Registered'],
+  dispatched: ['派遣', 'Dispatched'],
+  handled: ['处置', 'Handled'],
+  verified: ['核查', 'Verified'],
+  closed: ['结案', 'Closed'],
+  rework: ['返工', 'Rework'],
+};
+const CAMERA_STATES: Record<string, [string, string]> = {
+  starting: ['启动中', 'Starting'],
+  streaming: ['正常', 'Streaming'],
+  stalled: ['卡顿', 'Stalled'],
+  backoff: ['重连中', 'Reconnecting'],
+  failed: ['故障', 'Failed'],
+  stopped: ['已停止', 'Stopped'],
+};
+
+let lang: Lang = localStorage.getItem('mw-lang') === 'en' ? 'en' : 'zh';
+
+export const getLang = (): Lang => lang;
+export function setLang(l: Lang): void {
+  lang = l;
+  localStorage.setItem('mw-lang', l);
+  document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
+}
+export const t = (k: Key): string => (lang === 'zh' ? zh[k] : en[k]);
+const pick = (table: Record<string, [string, string]>, v: string): string => {
+  const e = table[v];
+  return e ? (lang === 'zh' ? e[0] : e[1]) : v;
+};
+export const typeName = (v: string): string => pick(TYPES, v);
+export const statusName = (v: string): string => pick(STATUSES, v);
+export const cameraStateName = (v: string): string => pick(CAMERA_STATES, v);
+
+/** Every time is shown in Asia/Shanghai, whatever the browser's zone. */
+export function fmtTime(iso: string | null | undefined, withDate = true): string {
+  if (!iso) return '—';
+  const f = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+    timeZone: 'Asia/Shanghai',
+    ...(withDate ? { month: '2-digit', day: '2-digit' } : {}),
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  });
+  return f.format(new Date(iso));
+}
