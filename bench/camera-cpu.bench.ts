@@ -1,0 +1,93 @@
+/**
+ * CPU per camera for one pipeline ffmpeg (recording copy + 5 fps letterboxed RGB frames) against
+ * a plain `ffmpeg -i URL -f null -` on the same RTSP stream, in the same run, for 720p25 and
+ * 1080p25. CPU is read from /proc (user + system seconds), so other load on the machine changes
+ * wall time more than the measure. Target: ratio ≤ 1.15.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCameraSimulator } from '../fixtures/index.js';
+import { CameraSupervisor } from '../ingest/index.js';
+import { makeBenchClip } from './lib-clips.js';
+import { cpuSeconds, findPids } from './lib-proc.js';
+import type { Benchmark } from './record.js';
+
+const WINDOW_MS = 10_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function measure(pid: number): Promise<number> {
+  await sleep(2000); // past start-up
+  const c0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  await sleep(WINDOW_MS);
+  return (cpuSeconds(pid) - c0) / ((performance.now() - t0) / 1000);
+}
+
+async function plainFfmpeg(url: string): Promise<number> {
+  const p = spawn('ffmpeg', ['-v', 'error', '-rtsp_transport', 'tcp', '-i', url, '-f', 'null', '-']);
+  try {
+    return await measure(p.pid ?? 0);
+  } finally {
+    p.kill('SIGKILL');
+  }
+}
+
+async function pipelineFfmpeg(url: string, path: string): Promise<number> {
+  const sup = new CameraSupervisor({
+    cameraId: 1,
+    source: { url, transport: 'tcp' },
+    frames: { fps: 5, width: 640, height: 640 },
+    recordingDir: mkdtempSync(join(tmpdir(), 'mw-bench-rec-')),
+    segmentSeconds: 4,
+    ffmpegPath: 'ffmpeg',
+    ioTimeoutS: 10,
+    stallTimeoutS: 10,
+    backoff: { baseMs: 500, capMs: 5000 },
+    queueCapacity: 10,
+    stopGraceMs: 3000,
+  });
+  sup.start();
+  try {
+    await sleep(1500);
+    const pid = findPids('ffmpeg', `/${path}`, 'segment')[0];
+    if (!pid) throw new Error('pipeline ffmpeg not found');
+    return await measure(pid);
+  } finally {
+    await sup.stop();
+  }
+}
+
+const bench: Benchmark = {
+  name: 'camera-cpu',
+  async run() {
+    const clips = { '720p': makeBenchClip(1280, 720, 20), '1080p': makeBenchClip(1920, 1080, 20) };
+    const sim = await startCameraSimulator({
+      streams: Object.entries(clips).map(([path, file]) => ({ path, clips: [file] })),
+    });
+    const rows: Record<string, { plain: number; ours: number }> = {};
+    try {
+      for (const path of Object.keys(clips)) {
+        const plain = await plainFfmpeg(sim.url(path));
+        const ours = await pipelineFfmpeg(sim.url(path), path);
+        rows[path] = { plain, ours };
+        process.stdout.write(
+          `  ${path}: plain ${plain.toFixed(3)} CPU-s/s, pipeline ${ours.toFixed(3)} CPU-s/s\n`,
+        );
+      }
+    } finally {
+      await sim.stop();
+    }
+    const r = rows['1080p'] ?? { plain: NaN, ours: NaN };
+    const r720 = rows['720p'] ?? { plain: NaN, ours: NaN };
+    return {
+      metric: `CPU per 1080p25 camera, recording + 5 fps frames (720p: ${r720.ours.toFixed(3)} vs ${r720.plain.toFixed(3)}, ratio ${(r720.ours / r720.plain).toFixed(3)})`,
+      value: r.ours,
+      unit: 'CPU-s/s',
+      baseline: r.plain,
+      target: 'ratio ≤ 1.15 vs plain ffmpeg -f null on the same stream',
+    };
+  },
+};
+export default bench;
