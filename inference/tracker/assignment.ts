@@ -14,12 +14,60 @@ export function iou(a: Box, b: Box): number {
  * `limit / 2` each — so a pair is matched only when its cost is below `limit`, the same rule as
  * ByteTrack's `lapjv(cost, extend_cost=True, cost_limit=thresh)`. Non-finite costs never match.
  * Returns [row, col] pairs sorted by row. Deterministic: ties go to the lower index.
+ *
+ * A pair at or above the limit never matches, so the problem splits into the connected groups of
+ * rows and columns joined by pairs below it; each group is solved on its own. In a street scene a
+ * detection overlaps one or two tracks, so the cubic solver only ever sees tiny matrices.
  */
 export function linearAssignment(cost: readonly (readonly number[])[], limit: number): [number, number][] {
   const n = cost.length;
   const m = n > 0 ? (cost[0]?.length ?? 0) : 0;
   if (n === 0 || m === 0) return [];
-  const size = n + m;
+  // Union-find over rows 0..n-1 and columns n..n+m-1.
+  const parent = Array.from({ length: n + m }, (_, i) => i);
+  const find = (x: number): number => {
+    let r = x;
+    while (parent[r] !== r) r = parent[r] ?? r;
+    while (parent[x] !== r) {
+      const next = parent[x] ?? r;
+      parent[x] = r;
+      x = next;
+    }
+    return r;
+  };
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      if ((cost[i]?.[j] ?? Infinity) < limit) {
+        const a = find(i);
+        const b = find(n + j);
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+      }
+    }
+  }
+  const groups = new Map<number, { rows: number[]; cols: number[] }>();
+  for (let k = 0; k < n + m; k++) {
+    const root = find(k);
+    let g = groups.get(root);
+    if (!g) {
+      g = { rows: [], cols: [] };
+      groups.set(root, g);
+    }
+    if (k < n) g.rows.push(k);
+    else g.cols.push(k - n);
+  }
+  const out: [number, number][] = [];
+  for (const { rows, cols } of groups.values()) {
+    if (rows.length === 0 || cols.length === 0) continue;
+    const sub = rows.map((i) => cols.map((j) => cost[i]?.[j] ?? Infinity));
+    for (const [r, c] of solveExtended(sub, limit)) out.push([rows[r] ?? -1, cols[c] ?? -1]);
+  }
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
+/** The extended square problem (real pairs, then a dummy per row and per column) solved whole. */
+function solveExtended(cost: readonly (readonly number[])[], limit: number): [number, number][] {
+  const n = cost.length;
+  const m = cost[0]?.length ?? 0;
   const half = limit / 2;
   // Any real pair above the limit loses to the two dummies, so clamping keeps the solver finite.
   const big = limit + 1;
@@ -31,7 +79,7 @@ export function linearAssignment(cost: readonly (readonly number[])[], limit: nu
     if (i >= n && j >= m) return 0;
     return half;
   };
-  const match = hungarian(size, at);
+  const match = hungarian(n + m, at);
   const out: [number, number][] = [];
   for (let i = 0; i < n; i++) {
     const j = match[i] ?? -1;

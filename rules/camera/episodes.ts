@@ -46,7 +46,8 @@ export interface Episode {
   lastSentMs: number;
   changed: boolean;
   readonly sticky: boolean;
-  readonly minMs: number;
+  /** From the latest hit, so edited settings apply to a pending event. */
+  minMs: number;
 }
 
 /**
@@ -175,6 +176,7 @@ function absorb(
   const t = frame.timeMs;
   ep.lastMs = t;
   ep.lastBox = h.box;
+  ep.minMs = h.minMs;
   for (const id of h.trackIds) {
     if (ep.trackIds.includes(id)) continue;
     ep.trackIds.push(id);

@@ -1,5 +1,11 @@
 /** rules/camera: camera event rules (dust, uncovered load, dumping, street vending) per camera, driven by frame time. */
-export { newCameraRulesState, stepCameraRules, closeCameraRules, type CameraRulesState } from './step.js';
+export {
+  newCameraRulesState,
+  stepCameraRules,
+  closeCameraRules,
+  reconfigureCameraRules,
+  type CameraRulesState,
+} from './step.js';
 export { toCameraEventPayload } from './payload.js';
 export { pointInPolygon } from './geometry.js';
 export {

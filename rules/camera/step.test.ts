@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePayload } from '../../core/index.js';
 import { toCameraEventPayload } from './payload.js';
-import { closeCameraRules, newCameraRulesState, stepCameraRules } from './step.js';
+import { closeCameraRules, newCameraRulesState, reconfigureCameraRules, stepCameraRules } from './step.js';
 import { T0, box, run, track } from './test-frames.js';
 
 const truck = track(1, 'truck_uncovered', box(100, 200, 300, 150));
@@ -24,6 +24,16 @@ describe('camera rules step', () => {
     const r = closeCameraRules(s);
     expect(r.events.map((e) => [e.phase, e.cameraId, (e.endMs ?? 0) - T0])).toEqual([['closed', 3, 1200]]);
     expect(closeCameraRules(s).events).toEqual([]);
+  });
+
+  it('takes new settings without losing what it remembers', () => {
+    const s = newCameraRulesState(3, { uncoveredMinS: 5 });
+    const at = (i: number) =>
+      stepCameraRules(s, { timeMs: T0 + i * 200, frameSeq: i, tracks: [truck], zones: [] });
+    for (let i = 0; i <= 6; i++) expect(at(i).events).toEqual([]);
+    // Seen since 0 ms; with a 1 s minimum the next frame (1400 ms) opens it, started at 0.
+    reconfigureCameraRules(s, { uncoveredMinS: 1 });
+    expect(at(7).events.map((e) => [e.phase, e.startMs - T0])).toEqual([['opened', 0]]);
   });
 
   it('gives the same events for the same frames', () => {

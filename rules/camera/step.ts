@@ -13,7 +13,8 @@ import {
 /** Everything the camera rules remember about one camera between frames. */
 export interface CameraRulesState {
   readonly cameraId: number;
-  readonly config: CameraRulesConfig;
+  /** Replaceable while running (camera settings reloaded): see reconfigureCameraRules. */
+  config: CameraRulesConfig;
   memory: TrackMemory;
   episodes: Episode[];
   dumping: DumpingState;
@@ -59,6 +60,18 @@ export function stepCameraRules(
   const r = stepEpisodes(state.episodes, hits, input, state.cameraId, cfg);
   state.episodes = r.episodes;
   return { state, events: r.events };
+}
+
+/**
+ * New settings for a running camera (its loitering time or thresholds were edited): what the rules
+ * remember is kept, so open events carry on under the new settings.
+ */
+export function reconfigureCameraRules(
+  state: CameraRulesState,
+  config: Partial<CameraRulesConfig>,
+): CameraRulesState {
+  state.config = { ...DEFAULT_CAMERA_RULES, ...config };
+  return state;
 }
 
 /** Close every open event of the camera (it stopped, or its lease moved to another node). */
