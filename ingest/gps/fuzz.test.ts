@@ -184,7 +184,9 @@ describe('fuzz: random and mutated JT/T 808 traffic', () => {
           { msgId: MSG.AUTH, version: '2013', terminalPhone: phone, serial: 1 },
           encodeAuth({ authCode: 'A1' }, '2013'),
         );
-        splitter.push(auth, (f) => (pending = pending.then(() => session.handle(f))));
+        splitter.push(auth, (f) => {
+          pending = pending.then(() => session.handle(f));
+        });
       }
       const wire = int(3) === 0 ? valid() : mutate(valid());
       // deliver in random chunks, as TCP may
@@ -201,7 +203,12 @@ describe('fuzz: random and mutated JT/T 808 traffic', () => {
       if (i % 256 === 0) await pending;
     }
     let timer: NodeJS.Timeout | undefined;
-    const hang = new Promise<'hang'>((resolve) => (timer = setTimeout(() => resolve('hang'), 10_000)));
+    const hang = new Promise<'hang'>(
+      (resolve) =>
+        (timer = setTimeout(() => {
+          resolve('hang');
+        }, 10_000)),
+    );
     expect(await Promise.race([pending.then(() => 'done'), hang])).toBe('done');
     clearTimeout(timer);
     const elapsed = Date.now() - start;

@@ -59,7 +59,11 @@ export class Jt808Gateway {
   }
 
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) =>
+      this.server.close(() => {
+        resolve();
+      }),
+    );
     for (const s of this.sockets) s.destroy();
     await closed;
   }

@@ -68,7 +68,9 @@ export class GpsIntake implements Intake {
       new PointStore(d.pool),
       d.redis,
       d.settings,
-      (p) => this.publisher.stored(p),
+      (p) => {
+        this.publisher.stored(p);
+      },
       d.log,
     );
   }

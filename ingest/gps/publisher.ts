@@ -38,7 +38,9 @@ export class PointPublisher {
     private readonly log?: Logger,
   ) {
     this.reorder = new ReorderBuffer(toleranceMs);
-    this.ticker = setInterval(() => this.enqueue(this.reorder.release(this.now())), 250);
+    this.ticker = setInterval(() => {
+      this.enqueue(this.reorder.release(this.now()));
+    }, 250);
     this.ticker.unref();
   }
 

@@ -152,13 +152,17 @@ export class Jt808Session {
         this.terminal = null;
         this.d.close();
         return;
-      case 'location':
-        return this.store(h, [this.point(msg.value, false)]);
-      case 'batch':
-        return this.store(
+      case 'location': {
+        this.store(h, [this.point(msg.value, false)]);
+        return;
+      }
+      case 'batch': {
+        this.store(
           h,
           msg.value.items.map((l) => this.point(l, msg.value.type === 1)),
         );
+        return;
+      }
       case 'response':
         return; // the terminal answering one of ours: nothing to do
       default:

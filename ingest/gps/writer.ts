@@ -73,7 +73,10 @@ export class PointWriter {
       this.pending.push({ points, rejected, resolve, reject });
       this.pendingPoints += points.length + rejected.length;
       if (this.pendingPoints >= this.s.batchSize) this.kick();
-      else this.timer ??= setTimeout(() => this.kick(), this.s.flushMs);
+      else
+        this.timer ??= setTimeout(() => {
+          this.kick();
+        }, this.s.flushMs);
     });
   }
 
@@ -100,7 +103,10 @@ export class PointWriter {
     this.flushing = this.flush().finally(() => {
       this.flushing = null;
       if (this.pendingPoints >= this.s.batchSize || (this.closed && this.pending.length > 0)) this.kick();
-      else if (this.pending.length > 0) this.timer ??= setTimeout(() => this.kick(), this.s.flushMs);
+      else if (this.pending.length > 0)
+        this.timer ??= setTimeout(() => {
+          this.kick();
+        }, this.s.flushMs);
     });
   }
 

@@ -42,7 +42,7 @@ export function escapeAndWrap(src: Buffer): Buffer {
       out[o++] = 0x01;
     } else out[o++] = b;
   }
-  out[o++] = FLAG;
+  out[o] = FLAG;
   return out;
 }
 

@@ -188,7 +188,7 @@ export type TerminalMessage =
 
 export function decodeMessage(frame: Frame): Decoded<TerminalMessage> {
   const { header, body } = frame;
-  const wrap = <T, K extends TerminalMessage['kind']>(kind: K, d: Decoded<T>): Decoded<TerminalMessage> =>
+  const wrap = <T>(kind: TerminalMessage['kind'], d: Decoded<T>): Decoded<TerminalMessage> =>
     d.ok ? { ok: true, value: { kind, value: d.value } as unknown as TerminalMessage } : d;
   switch (header.msgId) {
     case MSG.REGISTER:

@@ -67,6 +67,7 @@ export class Reassembler {
 }
 
 function withoutPacket(h: Header): Header {
-  const { packet: _packet, ...rest } = h;
+  const rest = { ...h };
+  delete rest.packet;
   return rest;
 }

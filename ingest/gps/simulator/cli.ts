@@ -63,7 +63,9 @@ if (a.hold) {
 } else if (a.window) {
   const acked = await Promise.all(tracks.map((t) => floodTrack(t, a.host, port, Number(a.window))));
   const total = acked.reduce((x, y) => x + y, 0);
-  process.stdout.write(`${JSON.stringify({ acked: total, seconds: (Date.now() - t0) / 1000 })}\n`);
+  const cpu = process.cpuUsage();
+  const cpuS = (cpu.user + cpu.system) / 1e6;
+  process.stdout.write(`${JSON.stringify({ acked: total, seconds: (Date.now() - t0) / 1000, cpuS })}\n`);
 } else {
   const range = (s: string | undefined): { from: number; to: number }[] =>
     s ? s.split(',').map((r) => ({ from: Number(r.split(':')[0]), to: Number(r.split(':')[1]) })) : [];

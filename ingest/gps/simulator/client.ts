@@ -181,7 +181,9 @@ export class TerminalClient {
     const s = this.socket;
     if (!s) return;
     await new Promise<void>((resolve) => {
-      s.once('close', () => resolve());
+      s.once('close', () => {
+        resolve();
+      });
       s.end();
     });
   }
