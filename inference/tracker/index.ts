@@ -1,6 +1,6 @@
 /** inference/tracker: a ByteTrack-class tracker per camera and the MOTA / IDF1 metrics that score it. */
 export { ByteTracker } from './bytetrack.js';
-export { iou, linearAssignment } from './assignment.js';
+export { linearAssignment } from './assignment.js';
 export { mota, idf1, type EvalFrame, type Mota, type Idf1 } from './metrics.js';
 export {
   DEFAULT_TRACKER_CONFIG,
