@@ -1,4 +1,10 @@
-import { DETECTION_TYPES, type DetectionType, type JobOf, type LoadState } from '../core/index.js';
+import {
+  DETECTION_TYPES,
+  type DetectionType,
+  type GpsSource,
+  type JobOf,
+  type LoadState,
+} from '../core/index.js';
 import type { CameraObservation, Fix } from './world.js';
 
 /**
@@ -32,9 +38,21 @@ export interface PointFields {
   readonly headingDeg: number | null;
   readonly statusBits: number;
   readonly loadState: LoadState | null;
+  readonly source: GpsSource;
 }
 
-/** A sensor load state counts only when reported explicitly or the vehicle is known to carry a sensor. */
+/**
+ * Whose word the load state is. A JT/T 808 terminal always sends bits 8–9, and 00 ("empty") is
+ * also what a terminal without a load sensor sends, so over JT/T 808 they count only for vehicles
+ * registered with a sensor (`vehicles.load_sensor`). Other sources send a load state only when
+ * they have one.
+ */
+export function sensorLoadOf(p: PointFields, vehicleHasSensor: boolean): LoadState | null {
+  if (p.source !== 'jt808')
+    return p.loadState ?? (vehicleHasSensor ? loadFromStatusBits(p.statusBits) : null);
+  return vehicleHasSensor ? (p.loadState ?? loadFromStatusBits(p.statusBits)) : null;
+}
+
 export function toFix(p: PointFields, vehicleHasSensor: boolean): Fix {
   return {
     vehicleId: p.vehicleId,
@@ -43,7 +61,7 @@ export function toFix(p: PointFields, vehicleHasSensor: boolean): Fix {
     lat: p.lat,
     speedKmh: r1(p.speedKmh),
     headingDeg: r1(p.headingDeg),
-    sensorLoad: p.loadState ?? (vehicleHasSensor ? loadFromStatusBits(p.statusBits) : null),
+    sensorLoad: sensorLoadOf(p, vehicleHasSensor),
   };
 }
 
@@ -58,6 +76,7 @@ export function fixFromPayload(p: JobOf<'gps-points'>, vehicleId: number, vehicl
       headingDeg: p.headingDeg ?? null,
       statusBits: p.statusBits,
       loadState: p.loadState ?? null,
+      source: p.source,
     },
     vehicleHasSensor,
   );

@@ -133,9 +133,15 @@ describe('inputs', () => {
       headingDeg: 90.04,
       statusBits: 0x300,
       loadState: null,
+      source: 'jt808' as const,
     };
     expect(toFix(p, true)).toMatchObject({ sensorLoad: 'full', speedKmh: 43.7, headingDeg: 90 });
     expect(toFix(p, false).sensorLoad).toBeNull();
+    // The gateway decodes bits 8–9 into loadState for every JT/T 808 point: 'empty' is also what a
+    // terminal without a sensor sends, so it is ignored unless the vehicle has one.
+    expect(toFix({ ...p, statusBits: 0, loadState: 'empty' }, false).sensorLoad).toBeNull();
+    expect(toFix({ ...p, statusBits: 0, loadState: 'empty' }, true).sensorLoad).toBe('empty');
+    expect(toFix({ ...p, source: 'http', loadState: 'half' }, false).sensorLoad).toBe('half');
   });
 
   it('folds per-frame detections into one observation per track', () => {

@@ -1,4 +1,4 @@
-import type { LoadState, Pool } from '../core/index.js';
+import type { GpsSource, LoadState, Pool } from '../core/index.js';
 import { flushEngine, newEngineState, stepEngine, type EngineStats, type RulesInput } from './engine.js';
 import { foldDrafts, type IncidentDraft } from './incidents.js';
 import { toFix } from './inputs.js';
@@ -32,11 +32,12 @@ type PointRow = [
   number | null,
   number,
   LoadState | null,
+  GpsSource,
 ];
 
 const POINTS_SQL = `
   SELECT COALESCE(p.vehicle_id, t.vehicle_id)::text, (extract(epoch FROM p.fix_time) * 1000)::float8,
-         ST_X(p.geom), ST_Y(p.geom), p.speed_kmh::float8, p.heading_deg::float8, p.status_bits::float8, p.load_state
+         ST_X(p.geom), ST_Y(p.geom), p.speed_kmh::float8, p.heading_deg::float8, p.status_bits::float8, p.load_state, p.source
     FROM gps_points p
     LEFT JOIN terminals t ON p.vehicle_id IS NULL AND ltrim(t.terminal_id, '0') = ltrim(p.device_id, '0')
    WHERE p.fix_time >= $1 AND p.fix_time < $2
@@ -94,6 +95,7 @@ export async function* readInputs(
             headingDeg: r[5],
             statusBits: r[6],
             loadState: r[7],
+            source: r[8],
           },
           world.vehicles.get(vehicleId)?.loadSensor ?? false,
         );
