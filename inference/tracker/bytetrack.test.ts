@@ -91,6 +91,14 @@ describe('ByteTracker', () => {
     expect(Math.abs(byId.get(1)?.velocity.vy ?? 1)).toBeLessThan(1);
   });
 
+  it('skips degenerate boxes instead of letting them poison a track', () => {
+    const t = new ByteTracker();
+    t.update([det('car', 0.9, 100)], 0);
+    const out = t.update([det('car', 0.9, NaN), det('car', 0.9, 100, 100, 0, 40), det('car', 0.9, 102)], 200);
+    expect(out.map((x) => [x.id, x.state, x.detIndex])).toEqual([[1, 'confirmed', 2]]);
+    expect(Number.isFinite(out[0]?.box.x)).toBe(true);
+  });
+
   it('is deterministic', () => {
     const run = () => {
       const t = new ByteTracker();

@@ -58,8 +58,9 @@ export class ByteTracker {
 
   update(detections: readonly Detection[], timeMs: number): Track[] {
     const cfg = this.cfg;
+    // A frame older than the last (it should not happen) is taken as simultaneous, not as time going back.
     const dtS = this.lastMs === null ? 0 : Math.max(0, (timeMs - this.lastMs) / 1000);
-    this.lastMs = timeMs;
+    this.lastMs = Math.max(this.lastMs ?? timeMs, timeMs);
     for (const t of this.tracks) {
       predictKalman(t.kf, dtS, cfg.refDtS, t.missed > 0);
       t.ageFrames++;
@@ -68,6 +69,9 @@ export class ByteTracker {
     const high: number[] = [];
     const low: number[] = [];
     detections.forEach((d, i) => {
+      // A degenerate box (NaN from a broken output, zero size) would poison a Kalman state for good.
+      const b = d.box;
+      if (![b.x, b.y, b.w, b.h, d.score].every(Number.isFinite) || b.w <= 0 || b.h <= 0) return;
       if (d.score >= cfg.highThresh) high.push(i);
       else if (d.score >= cfg.lowThresh) low.push(i);
     });
