@@ -13,3 +13,6 @@ export { letterbox, toSource, type Letterbox, type SourceBox } from './letterbox
 export { rgbToTensor } from './preprocess.js';
 export { SessionPool, type SessionPoolOptions, type RunResult } from './session-pool.js';
 export { FairFrameQueue } from './fair-queue.js';
+export { CameraAnalysis, type CameraAnalysisOptions } from './camera-analysis.js';
+export { DetectionWriter, type DetectionRow } from './detection-writer.js';
+export { ByteTracker, mota, idf1, type Track, type TrackerConfig } from './tracker/index.js';

@@ -9,6 +9,37 @@ export interface CameraSettings {
   readonly fps: number;
   readonly width: number;
   readonly height: number;
+  /** Polygons drawn on the camera image (source pixels): no-vending, site gate, ignore. */
+  readonly zones: readonly ImageZone[];
+}
+
+export interface ImageZone {
+  readonly id: string;
+  readonly kind: 'no_vending' | 'site_gate' | 'ignore';
+  readonly polygon: readonly (readonly [number, number])[];
+}
+
+const ZONE_KINDS = new Set(['no_vending', 'site_gate', 'ignore']);
+
+/** Keep the well-formed zones of a camera's image_zones JSON; an admin's typo must not stop the camera. */
+export function parseImageZones(raw: unknown): ImageZone[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((z: unknown, i) => {
+    const o = z as { id?: unknown; kind?: unknown; polygon?: unknown };
+    const poly = Array.isArray(o.polygon) ? o.polygon : [];
+    const points = poly.filter(
+      (p): p is [number, number] =>
+        Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number'),
+    );
+    if (typeof o.kind !== 'string' || !ZONE_KINDS.has(o.kind) || points.length < 3) return [];
+    return [
+      {
+        id: typeof o.id === 'string' ? o.id : `zone-${String(i)}`,
+        kind: o.kind as ImageZone['kind'],
+        polygon: points,
+      },
+    ];
+  });
 }
 
 export async function loadEnabledCameras(pool: Pool): Promise<CameraSettings[]> {
@@ -20,8 +51,9 @@ export async function loadEnabledCameras(pool: Pool): Promise<CameraSettings[]> 
     detect_fps: number;
     detect_width: number;
     detect_height: number;
+    image_zones: unknown;
   }>(
-    `SELECT id, code, rtsp_main_url, transport, detect_fps, detect_width, detect_height
+    `SELECT id, code, rtsp_main_url, transport, detect_fps, detect_width, detect_height, image_zones
      FROM cameras WHERE enabled ORDER BY id`,
   );
   return rows.map((r) => ({
@@ -32,6 +64,7 @@ export async function loadEnabledCameras(pool: Pool): Promise<CameraSettings[]> 
     fps: r.detect_fps,
     width: r.detect_width,
     height: r.detect_height,
+    zones: parseImageZones(r.image_zones),
   }));
 }
 

@@ -5,3 +5,4 @@ export { CameraLeases, type Holder } from './leases.js';
 export { classifyFailure, type Failure, type FailureKind } from './failure.js';
 export { letterboxFilter, LETTERBOX_PAD, type FrameSpec, type CameraSource } from './ffmpeg-args.js';
 export type { CameraHealth, CameraState, Frame, RecordedSegment, RecordingGap } from './health.js';
+export { parseImageZones, type CameraSettings, type ImageZone } from './camera-repo.js';

@@ -15,11 +15,14 @@ export interface PipelineNodeDeps {
   readonly config: Pick<Config, 'node' | 'paths' | 'pipeline' | 'redis'>;
   /** Receives every sampled frame of every camera this node holds (inference plugs in here). */
   readonly onFrame?: (frame: Frame) => void;
+  /** A camera stopped on this node (released, lost, disabled): downstream state can be closed. */
+  readonly onCameraStopped?: (cameraId: number) => void;
 }
 
 interface Held {
   readonly token: number;
   readonly key: string;
+  readonly settings: CameraSettings;
   readonly supervisor: CameraSupervisor;
   renewedAt: number;
 }
@@ -88,6 +91,11 @@ export class PipelineNode {
 
   cameras(): CameraHealth[] {
     return [...this.held.values()].map((h) => h.supervisor.health());
+  }
+
+  /** Settings of a camera this node holds (zones for the camera rules), or undefined. */
+  settingsOf(cameraId: number): CameraSettings | undefined {
+    return this.held.get(cameraId)?.settings;
   }
 
   heldCameras(): Map<number, number> {
@@ -184,7 +192,7 @@ export class PipelineNode {
         },
       },
     );
-    this.held.set(cam.id, { token, key: settingsKey(cam), supervisor, renewedAt: Date.now() });
+    this.held.set(cam.id, { token, key: settingsKey(cam), settings: cam, supervisor, renewedAt: Date.now() });
     supervisor.start();
     void this.pump(supervisor);
     log.info({ camera: cam.id, token }, 'camera acquired');
@@ -203,6 +211,7 @@ export class PipelineNode {
     if (!h) return;
     this.held.delete(id);
     await h.supervisor.stop();
+    this.deps.onCameraStopped?.(id);
     if (release) await this.leases.release(id, h.token).catch(() => undefined);
   }
 
