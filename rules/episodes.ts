@@ -1,5 +1,5 @@
 import { distanceM, round1, roundCoord } from './geo.js';
-import { iso, type IncidentDraft } from './incidents.js';
+import { iso, loadEvidence, type IncidentDraft } from './incidents.js';
 import { isWithin, localTime } from './schedule.js';
 import { excerpt } from './track.js';
 import type { Episode, VehicleState } from './vehicle-state.js';
@@ -35,7 +35,7 @@ function routeDraft(s: VehicleState, e: Episode, code: string, world: World, end
         maxOutsideCorridorM: round1(e.maxM),
         outsideS: (e.lastT - e.startT) / 1000,
         ended,
-        load: s.load,
+        load: loadEvidence(s.load),
         thresholds: { outsideCorridorM: p.routeDeviationM, forS: p.routeDeviationS },
         track: excerpt(s.history.fixes, e.startT - 60_000, e.lastT),
       },
@@ -69,7 +69,7 @@ function offHoursDraft(
         startedLocal: `${hhmm} (ISO weekday ${lt.isoDay})`,
         movingS: (e.lastT - e.startT) / 1000,
         ended,
-        load: s.load,
+        load: loadEvidence(s.load),
         thresholds: { minS: world.params.offHoursMinS, movingKmh: world.params.movingKmh },
         track: excerpt(s.history.fixes, e.startT, e.lastT),
       },

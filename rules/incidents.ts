@@ -103,3 +103,13 @@ export const iso = (t: number): string => new Date(t).toISOString();
 export function stopKey(vehicleId: number, startT: number): string {
   return `stop:v${vehicleId}:${iso(startT)}`;
 }
+
+/** A load belief as an explanation shows it (times as ISO). */
+export function loadEvidence(l: {
+  state: string;
+  source: string;
+  since: number;
+  evidence: string;
+}): Record<string, string> {
+  return { state: l.state, source: l.source, since: iso(l.since), evidence: l.evidence };
+}

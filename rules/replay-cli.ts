@@ -54,7 +54,7 @@ async function main(): Promise<number> {
     const lines = result.incidents.filter(inPeriod).map(canonicalIncident);
     const text = lines.map((l) => `${l}\n`).join('');
     if (values.out) writeFileSync(values.out, text);
-    else if (!values.compare) process.stdout.write(text);
+    else if (!values.compare && !values.write) process.stdout.write(text);
     process.stderr.write(
       `replayed ${result.points} points in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
         `${lines.length} incidents (late ${result.stats.late}, duplicates ${result.stats.duplicates})\n`,

@@ -1,5 +1,5 @@
 import { round1, roundCoord } from './geo.js';
-import { iso, stopKey, type IncidentDraft } from './incidents.js';
+import { iso, loadEvidence, stopKey, type IncidentDraft } from './incidents.js';
 import { excerpt } from './track.js';
 import type { Stay, VehicleState } from './vehicle-state.js';
 import type { Fix, World } from './world.js';
@@ -67,7 +67,7 @@ export function evaluateStop(s: VehicleState, stay: Stay, world: World, out: Inc
       onBoundary: Number.isFinite(edgeM) && edgeM <= p.gpsErrorM,
     },
     load: {
-      before: stay.loadAtStart,
+      before: loadEvidence(stay.loadAtStart),
       loadedInHome: stay.loadedInHomeAtStart,
       unloadEvidence:
         stay.sensorUnloadT !== null
@@ -138,7 +138,12 @@ export function fireOnReturn(s: VehicleState, fix: Fix, world: World, out: Incid
       explanation: {
         gps: {
           ...sus.gps,
-          returned: { at: iso(fix.t), lon: roundCoord(fix.lon), lat: roundCoord(fix.lat), loadNow: s.load },
+          returned: {
+            at: iso(fix.t),
+            lon: roundCoord(fix.lon),
+            lat: roundCoord(fix.lat),
+            loadNow: loadEvidence(s.load),
+          },
           track: [
             ...sus.track,
             ...back,
