@@ -25,10 +25,19 @@ export interface DumpingState {
   backgroundTracks: Set<number>;
   newPiles: Map<number, NewPile>;
   stopped: StoppedTruck[];
+  /** When each truck was last put in `stopped`. */
+  lastLogged: Map<number, number>;
 }
 
 export function newDumpingState(): DumpingState {
-  return { startMs: null, background: [], backgroundTracks: new Set(), newPiles: new Map(), stopped: [] };
+  return {
+    startMs: null,
+    background: [],
+    backgroundTracks: new Set(),
+    newPiles: new Map(),
+    stopped: [],
+    lastLogged: new Map(),
+  };
 }
 
 const MAX_STOPPED = 2000;
@@ -53,15 +62,19 @@ export function dumpingHits(
   state.startMs ??= timeMs;
   const learning = timeMs - state.startMs < cfg.backgroundLearnS * 1000;
   for (const t of tracks) {
-    if (isTruck(cfg, t) && !isMoving(cfg, mem, t)) state.stopped.push({ t: timeMs, id: t.id, box: t.box });
+    if (!isTruck(cfg, t) || isMoving(cfg, mem, t)) continue;
+    // One entry per truck per second is plenty to place it, and keeps a parked truck from filling the log.
+    const last = state.lastLogged.get(t.id);
+    if (last !== undefined && timeMs - last < 1000) continue;
+    state.lastLogged.set(t.id, timeMs);
+    state.stopped.push({ t: timeMs, id: t.id, box: t.box });
   }
   const horizon = timeMs - cfg.truckLookbackS * 1000;
-  while (
-    state.stopped.length > 0 &&
-    ((state.stopped[0]?.t ?? 0) < horizon || state.stopped.length > MAX_STOPPED)
-  ) {
-    state.stopped.shift();
-  }
+  let drop = 0;
+  const n = state.stopped.length;
+  while (drop < n && ((state.stopped[drop]?.t ?? 0) < horizon || n - drop > MAX_STOPPED)) drop++;
+  if (drop > 0) state.stopped.splice(0, drop);
+  for (const [id, t] of state.lastLogged) if (t < horizon) state.lastLogged.delete(id);
   const out: Hit[] = [];
   const seen = new Set<number>();
   for (const p of tracks) {
