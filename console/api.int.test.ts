@@ -126,7 +126,7 @@ describe('console API', () => {
     expect(body.vehicles[0]).toMatchObject({
       plate: '京A12345',
       company: '城建运输',
-      reason: expect.stringContaining('GPS'),
+      reason: expect.stringContaining('GPS') as unknown,
     });
     expect(body.vehicles[0]?.confidence).toBeCloseTo(0.87, 5);
     expect(body.track).toHaveLength(10);

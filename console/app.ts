@@ -111,7 +111,7 @@ export function buildApp(deps: ConsoleDeps): ConsoleApp {
       },
     },
   });
-  void app.register(async (api) => {
+  void app.register((api, _opts, done) => {
     healthRoute(api, deps);
     authRoutes(api, ctx);
     incidentRoutes(api, ctx);
@@ -121,6 +121,7 @@ export function buildApp(deps: ConsoleDeps): ConsoleApp {
     userRoutes(api, ctx);
     streamRoutes(api, ctx);
     if (deps.web ?? true) webRoutes(api);
+    done();
   });
   app.addHook('onClose', async () => {
     await live.close();

@@ -106,10 +106,10 @@ describe.skipIf(!existsSync(CHROMIUM))('console in a real browser (Debian chromi
     expect(detail).toContain('京A12345');
     expect(detail).toContain('87%');
     expect(detail).toContain('GPS track in camera view');
-    await op.waitForFunction(() => {
-      const img = document.querySelector<HTMLImageElement>('#detail img.snapshot');
-      return img !== null && img.complete && img.naturalWidth > 0;
-    });
+    // Predicates run in the page; written as strings because Node's types have no DOM.
+    await op.waitForFunction(
+      "(() => { const i = document.querySelector('#detail img.snapshot'); return !!i && i.complete && i.naturalWidth > 0; })()",
+    );
     await op.screenshot({ path: join(SHOTS, 'operator-incident.png') });
 
     await op.click('#act-register');
@@ -141,11 +141,9 @@ describe.skipIf(!existsSync(CHROMIUM))('console in a real browser (Debian chromi
     });
     await aud.click(`li.alert-card[data-id="${String(s.incidents.d1)}"]`);
     await aud.waitForSelector('#replay-video');
-    await aud.waitForFunction(
-      () => (document.querySelector<HTMLVideoElement>('#replay-video')?.readyState ?? 0) >= 1,
-      undefined,
-      { timeout: 15_000 },
-    );
+    await aud.waitForFunction("(document.querySelector('#replay-video')?.readyState ?? 0) >= 1", undefined, {
+      timeout: 15_000,
+    });
     await aud.click('#replay .verify-btn');
     await aud.waitForSelector('#replay .badge.ok');
     await aud.click('#export');
@@ -154,9 +152,7 @@ describe.skipIf(!existsSync(CHROMIUM))('console in a real browser (Debian chromi
 
     const map = await logIn('operator');
     await map.goto(`${base}/#/map`);
-    await map.waitForFunction(
-      () => Number(document.querySelector<HTMLCanvasElement>('#map')?.dataset.frameMs ?? -1) >= 0,
-    );
+    await map.waitForFunction("Number(document.querySelector('#map')?.dataset.frameMs ?? -1) >= 0");
     await map.screenshot({ path: join(SHOTS, 'operator-map.png') });
   });
 });

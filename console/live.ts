@@ -91,6 +91,9 @@ export class LiveHub {
     this.listeners.clear();
     const sub = this.sub;
     this.sub = null;
-    if (sub) await sub.quit().catch(() => sub.disconnect());
+    if (sub)
+      await sub.quit().catch(() => {
+        sub.disconnect();
+      });
   }
 }

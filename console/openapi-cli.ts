@@ -1,7 +1,6 @@
 /** `npm run console:openapi`: regenerate console/openapi.json from the route schemas. */
 import { writeFile } from 'node:fs/promises';
-import { generateOpenApi } from './openapi.js';
+import { generateOpenApi, OPENAPI_PATH } from './openapi.js';
 
-const path = new URL('./openapi.json', import.meta.url);
-await writeFile(path, await generateOpenApi());
-process.stdout.write(`wrote ${path.pathname}\n`);
+await writeFile(OPENAPI_PATH, await generateOpenApi());
+process.stdout.write(`wrote ${OPENAPI_PATH}\n`);

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { generateOpenApi } from './openapi.js';
+import { generateOpenApi, OPENAPI_PATH } from './openapi.js';
 
 describe('OpenAPI document', () => {
   it('is checked in and matches the route schemas (run npm run console:openapi after changing a route)', async () => {
-    const committed = await readFile(new URL('./openapi.json', import.meta.url), 'utf8');
+    const committed = await readFile(OPENAPI_PATH, 'utf8');
     expect(await generateOpenApi()).toBe(committed);
   });
 

@@ -42,7 +42,7 @@ try {
     },
     { id: null, name: 'users:create' },
   );
-  process.stdout.write(`created user ${values.username} (id ${String(id)}, role ${String(values.role)})\n`);
+  process.stdout.write(`created user ${values.username} (id ${String(id)}, role ${values.role})\n`);
 } catch (err) {
   process.stderr.write(`${isMuckError(err) ? err.format() : String(err)}\n`);
   process.exitCode = 1;

@@ -52,7 +52,7 @@ export function installGuard(app: FastifyInstance, sessions: SessionStore): Rout
     if (!opts.url.startsWith('/api/')) return;
     const access = opts.config?.access;
     if (access === undefined) throw new Error(`route ${opts.url} has no access rule (config.access)`);
-    if (Array.isArray(access) && access.some((r) => !ROLES.includes(r)))
+    if (Array.isArray(access) && access.some((r: string) => !(ROLES as readonly string[]).includes(r)))
       throw new Error(`route ${opts.url} names an unknown role`);
     const methods = Array.isArray(opts.method) ? opts.method : [opts.method];
     for (const m of methods) if (m !== 'HEAD') table.push({ method: m, url: opts.url, access });

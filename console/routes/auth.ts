@@ -121,9 +121,9 @@ export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
         response: { 200: meSchema, 401: errorSchema },
       },
     },
-    async (req) => {
+    (req, reply) => {
       const s = sessionOf(req);
-      return { user: s.user, csrfToken: s.csrf };
+      return reply.send({ user: s.user, csrfToken: s.csrf });
     },
   );
 }

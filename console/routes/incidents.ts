@@ -181,7 +181,7 @@ type StepHook = (
   user: SessionUser,
   id: number,
   b: StepBody,
-) => Promise<string | null | void>;
+) => Promise<string | null | undefined>;
 
 const checkTeam: StepHook = async (ctx, user, _id, b) => {
   const { rows } = await ctx.pool.query<{ jurisdiction_code: string | null }>(
@@ -194,6 +194,7 @@ const checkTeam: StepHook = async (ctx, user, _id, b) => {
     throw new MuckError('MW_FORBIDDEN', 'You may dispatch only to teams of your own district.');
   if (b.dueAt !== undefined && Date.parse(b.dueAt) <= Date.now())
     throw new MuckError('MW_VALIDATION', 'The due time must be in the future.');
+  return undefined;
 };
 
 const recordDispatch: StepHook = async (ctx, user, id, b) => {
@@ -214,6 +215,7 @@ const recordHandling: StepHook = async (ctx, _user, id, b) => {
       WHERE id = (SELECT max(id) FROM dispatches WHERE incident_id = $1)`,
     [id, b.note ?? null],
   );
+  return undefined;
 };
 
 export async function audit(

@@ -11,15 +11,16 @@ export function wants(user: SessionUser, e: LiveEvent): boolean {
   if (e.kind === 'camera') return user.role !== 'enforcement';
   if (!seesJurisdiction(user, e.jurisdictionCode)) return false;
   if (user.role === 'enforcement')
-    return e.kind === 'incident' && e.teamId === user.teamId && user.teamId !== null;
+    return e.kind === 'incident' && user.teamId !== null && e.teamId === user.teamId;
   return true;
 }
 
 export function streamRoutes(app: FastifyInstance, ctx: RouteContext): void {
   // Open streams never end by themselves: end them before the server waits for its connections.
   const open = new Set<() => void>();
-  app.addHook('preClose', async () => {
+  app.addHook('preClose', (done) => {
     for (const end of open) end();
+    done();
   });
   app.get(
     '/api/stream',

@@ -15,16 +15,15 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   if (id) el.id = id.slice(1);
   if (classes.length) el.className = classes.join(' ');
   let kids = children;
-  if (props instanceof Node || typeof props !== 'object' || props === null)
-    kids = [props as Child, ...children];
+  if (props instanceof Node || typeof props !== 'object' || props === null) kids = [props, ...children];
   else
     for (const [k, v] of Object.entries(props)) {
       if (v === undefined || v === null || v === false) continue;
       if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v as EventListener);
-      else if (k === 'class') el.className += ` ${String(v)}`;
+      else if (k === 'class' && typeof v === 'string') el.className += ` ${v}`;
       else if (k === 'style' && typeof v === 'object') Object.assign(el.style, v);
       else if (k in el && k !== 'list') (el as unknown as Record<string, unknown>)[k] = v;
-      else el.setAttribute(k, String(v));
+      else el.setAttribute(k, typeof v === 'string' ? v : JSON.stringify(v));
     }
   for (const c of kids)
     if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));

@@ -8,9 +8,7 @@ import { camerasPage } from './pages/cameras.js';
 import { loginPage } from './pages/login.js';
 import { mapPage } from './pages/map.js';
 import { tasksPage } from './pages/tasks.js';
-
-/** A page draws into `root` and returns how to stop (timers, live listeners). */
-export type Page = (root: HTMLElement, user: User) => (() => void) | void;
+import type { Page } from './page.js';
 
 const PAGES: { path: string; label: Key; roles: User['role'][]; page: Page }[] = [
   { path: 'alerts', label: 'alerts', roles: ['operator', 'admin'], page: alertsPage },
@@ -30,7 +28,7 @@ const HOME: Record<User['role'], string> = {
 
 const app = document.getElementById('app') as HTMLElement;
 let user: User | null = null;
-let stopPage: (() => void) | void = undefined;
+let stopPage: (() => void) | undefined = undefined;
 
 async function start(): Promise<void> {
   setLang(getLang());
@@ -51,7 +49,7 @@ function route(): void {
     disconnectLive();
     clear(
       app,
-      loginPage(async (u, csrf) => {
+      loginPage((u, csrf) => {
         user = u;
         setCsrf(csrf);
         location.hash = `#/${HOME[u.role]}`;

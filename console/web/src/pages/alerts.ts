@@ -2,7 +2,7 @@ import { api, type IncidentSummary, type Page as ApiPage } from '../api.js';
 import { clear, h } from '../dom.js';
 import { fmtTime, statusName, t, typeName } from '../i18n.js';
 import { onLive } from '../live.js';
-import type { Page } from '../main.js';
+import type { Page } from '../page.js';
 import { incidentView } from './incident.js';
 
 /** Operators' live alert feed: new alerts appear at the top without reload; click to open. */

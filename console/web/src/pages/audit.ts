@@ -1,7 +1,7 @@
 import { api, ApiFailure, type IncidentDetail, type IncidentSummary, type Page as ApiPage } from '../api.js';
 import { clear, h } from '../dom.js';
 import { fmtTime, statusName, t, typeName } from '../i18n.js';
-import type { Page } from '../main.js';
+import type { Page } from '../page.js';
 import { trackSvg } from './track.js';
 
 interface AuditRow {
@@ -203,4 +203,5 @@ export const auditPage: Page = (root) => {
     );
     await check();
   })();
+  return undefined;
 };

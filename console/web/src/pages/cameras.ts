@@ -2,7 +2,7 @@ import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { cameraStateName, fmtTime, t } from '../i18n.js';
 import { onLive } from '../live.js';
-import type { Page } from '../main.js';
+import type { Page } from '../page.js';
 
 interface Camera {
   id: number;

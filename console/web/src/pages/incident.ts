@@ -105,7 +105,7 @@ export async function incidentView(
       'dl.facts.explain',
       ...Object.entries(d.explanation).flatMap(([k, v]) => [
         h('dt', k),
-        h('dd', typeof v === 'object' ? JSON.stringify(v) : String(v)),
+        h('dd', typeof v === 'string' ? v : JSON.stringify(v)),
       ]),
     ),
     h('h3', t('lifecycle')),

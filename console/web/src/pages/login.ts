@@ -2,7 +2,7 @@ import { api, ApiFailure, type User } from '../api.js';
 import { h } from '../dom.js';
 import { getLang, setLang, t } from '../i18n.js';
 
-export function loginPage(done: (u: User, csrf: string) => Promise<void>): HTMLElement {
+export function loginPage(done: (u: User, csrf: string) => void): HTMLElement {
   const msg = h('p.error');
   const username = h('input#username', { name: 'username', autocomplete: 'username', required: true });
   const password = h('input#password', {
@@ -22,7 +22,7 @@ export function loginPage(done: (u: User, csrf: string) => Promise<void>): HTMLE
             username: username.value,
             password: password.value,
           });
-          await done(r.user, r.csrfToken);
+          done(r.user, r.csrfToken);
         } catch (err) {
           msg.textContent = err instanceof ApiFailure ? err.body.message : String(err);
         }

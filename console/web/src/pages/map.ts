@@ -1,7 +1,7 @@
 import { api, type IncidentSummary, type Page as ApiPage } from '../api.js';
 import { clear, h } from '../dom.js';
 import { t, typeName } from '../i18n.js';
-import type { Page } from '../main.js';
+import type { Page } from '../page.js';
 
 interface Feature {
   geometry: { type: string; coordinates: unknown };
@@ -177,7 +177,9 @@ export const mapPage: Page = (root) => {
     await refreshTrucks();
   })();
   const timer = setInterval(() => void refreshTrucks(), 10_000);
-  const onResize = (): void => draw();
+  const onResize = (): void => {
+    draw();
+  };
   window.addEventListener('resize', onResize);
   return () => {
     clearInterval(timer);

@@ -2,7 +2,7 @@ import { api, ApiFailure, type IncidentDetail, type IncidentSummary, type Page a
 import { clear, h } from '../dom.js';
 import { fmtTime, statusName, t, typeName } from '../i18n.js';
 import { onLive } from '../live.js';
-import type { Page } from '../main.js';
+import type { Page } from '../page.js';
 
 /** Enforcement, phone-sized: my team's dispatched cases; accept, see where, note, mark handled. */
 export const tasksPage: Page = (root) => {
