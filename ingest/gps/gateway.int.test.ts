@@ -13,12 +13,14 @@ import {
   RESULT,
   decodeFrame,
   decodeGeneralResponse,
+  encodeFrame,
   encodeLocation,
   type LocationInput,
 } from './jt808/index.js';
 import { latestKeys } from './publisher.js';
 import { TerminalClient } from './simulator/client.js';
 import { badFrame } from './simulator/replay.js';
+import { prng } from './simulator/tracks.js';
 
 /** Whole JT/T 808 conversations over real TCP against real PostGIS and Redis. */
 describe('JT/T 808 gateway', () => {
@@ -59,7 +61,7 @@ describe('JT/T 808 gateway', () => {
       { terminalId: '13900000003' },
       { plate: '粤B00019', terminalId: '13900000019' },
     ]);
-    h = await startHarness({ pool: db.pool, redis: r.redis, queues: r.ctx, heartbeatTimeoutMs: 400 });
+    h = await startHarness({ pool: db.pool, redis: r.redis, queues: r.ctx, heartbeatTimeoutMs: 1500 });
   });
   afterAll(async () => {
     await h.close();
@@ -187,10 +189,68 @@ describe('JT/T 808 gateway', () => {
     await c.end();
   });
 
+  it('reassembles a subpackaged 2019 location report sent over TCP', async () => {
+    const c = await client('13900000019', '粤B00019', '2019');
+    expect((await c.login()).authenticated).toBe(true);
+    const body = encodeLocation(loc(-100, { lat: 22.55 }));
+    const send = (index: number, part: Buffer): Promise<number> => {
+      const serial = 0x500 + index;
+      const wire = encodeFrame(
+        {
+          msgId: MSG.LOCATION,
+          version: '2019',
+          protocolVersion: 1,
+          terminalPhone: '13900000019',
+          serial,
+          packet: { total: 2, index },
+        },
+        part,
+      );
+      return c.request(MSG.LOCATION, Buffer.alloc(0), wire).then((a) => a.result);
+    };
+    expect(await send(1, body.subarray(0, 20))).toBe(RESULT.OK);
+    expect(await send(2, body.subarray(20))).toBe(RESULT.OK);
+    await h.intake.publisher.idle();
+    expect(
+      await count(
+        "SELECT count(*) AS n FROM gps_points WHERE device_id = '13900000019' AND ST_Y(geom) = 22.55",
+      ),
+    ).toBe(1);
+    await c.end();
+  });
+
+  it('keeps serving after a storm of garbage and mutated frames on one link', async () => {
+    const before = { ...h.gateway.stats };
+    const storm = connect({ host: '127.0.0.1', port: h.port });
+    await new Promise((res) => storm.once('connect', res));
+    storm.on('error', () => undefined);
+    const random = prng(5);
+    const rnd = (n: number): number => Math.floor(random() * n);
+    for (let i = 0; i < 3000; i++) {
+      const good = encodeFrame(
+        { msgId: MSG.LOCATION, version: '2013', terminalPhone: '13900000001', serial: i },
+        encodeLocation(loc(i)),
+      );
+      const bytes = Buffer.from(good);
+      for (let k = 0; k < 3; k++) bytes[rnd(bytes.length)] = rnd(256);
+      storm.write(rnd(4) === 0 ? Buffer.from(Array.from({ length: rnd(80) }, () => rnd(256))) : bytes);
+    }
+    await new Promise((res) => setTimeout(res, 300));
+    storm.destroy();
+    expect(h.gateway.stats.frames).toBeGreaterThan(before.frames + 1000);
+    expect(h.gateway.stats.badChecksum + h.gateway.stats.badFrames).toBeGreaterThan(
+      before.badChecksum + before.badFrames,
+    );
+    const c = await client('13900000001', '粤B00001');
+    expect((await c.login()).authenticated).toBe(true);
+    expect((await c.heartbeat()).result).toBe(RESULT.OK);
+    await c.end();
+  });
+
   it('closes a link that stays silent past the heartbeat timeout', async () => {
     const before = h.gateway.stats.idleClosed;
     const c = await client('13900000001', '粤B00001');
-    await new Promise((res) => setTimeout(res, 700));
+    await new Promise((res) => setTimeout(res, 2500));
     expect(c.connected).toBe(false);
     expect(h.gateway.stats.idleClosed).toBeGreaterThan(before);
   });

@@ -105,11 +105,13 @@ export class Jt808Session {
       this.reply(h, RESULT.OK);
       return;
     }
-    await this.dispatch(whole);
+    // A reassembled message is answered against the packet that completed it: that serial is
+    // the one the terminal is still waiting on (the earlier packets were answered one by one).
+    await this.dispatch(whole, h);
   }
 
-  private async dispatch(frame: Frame): Promise<void> {
-    const h = frame.header;
+  private async dispatch(frame: Frame, answerTo: Header): Promise<void> {
+    const h = { ...frame.header, serial: answerTo.serial };
     const decoded = decodeMessage(frame);
     if (!decoded.ok) {
       this.d.stats.badMessages++;

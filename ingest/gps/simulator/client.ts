@@ -139,10 +139,12 @@ export class TerminalClient {
     return { serial, bytes };
   }
 
-  request(msgId: number, body: Buffer): Promise<Answer> {
+  /** Send and wait for the answer; `prebuilt` sends a frame built elsewhere (its serial is read back). */
+  request(msgId: number, body: Buffer, prebuilt?: Buffer): Promise<Answer> {
     const socket = this.socket;
     if (!socket) return Promise.resolve({ msgId: -1, result: -1 });
-    const { serial, bytes } = this.frame(msgId, body);
+    const built = prebuilt ? { serial: serialOf(prebuilt), bytes: prebuilt } : this.frame(msgId, body);
+    const { serial, bytes } = built;
     return new Promise<Answer>((resolve) => {
       const timer = setTimeout(() => {
         this.waiting.delete(serial);
@@ -228,4 +230,10 @@ export class TerminalClient {
     }
     return null;
   }
+}
+
+/** The serial of a wire frame (header offset differs between 2013 and 2019). */
+function serialOf(wire: Buffer): number {
+  const r = decodeFrame(wire.subarray(1, wire.length - 1));
+  return r.ok ? r.frame.header.serial : -1;
 }
