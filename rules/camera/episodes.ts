@@ -76,9 +76,10 @@ export function stepEpisodes(
       const since = t - ep.lastMs;
       if (since <= cfg.closeGapS * 1000) ep.seenMs += since;
       else if (!ep.open && ep.seenMs < cfg.minCoverage * (t - ep.firstMs)) {
-        // Back after a long gap without having been seen for most of the time: start counting again.
-        ep.firstMs = t;
-        ep.seenMs = 0;
+        // Back after a long gap without having been seen for most of the time: start afresh.
+        const fresh = newEpisode(h, frame, cameraId, cfg);
+        episodes[episodes.indexOf(ep)] = fresh;
+        ep = fresh;
       }
     }
     touched.add(ep);

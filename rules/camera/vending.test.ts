@@ -40,6 +40,13 @@ describe('street_vending', () => {
     expect(run(200, 1000, (i) => (i % 5 === 0 ? [stall(100 + i)] : []), ZONES, CONFIG).briefs).toEqual([]);
   });
 
+  it('starts counting afresh when a stall seen briefly comes back after a long gap', () => {
+    // Seen 0–2 s, hidden 3–22 s (within the 30 s gap tolerance, but seen for 2 s of 23), then from 23 s
+    // on: the loitering time counts from 23 s, so it opens at 83 s, not at 60 s.
+    const { briefs } = run(90, 1000, (i) => (i <= 2 || i >= 23 ? [stall(4)] : []), ZONES, CONFIG);
+    expect(briefs.map((b) => [b.phase, b.atMs, b.startMs])).toEqual([['opened', 83000, 23000]]);
+  });
+
   it('uses minutes by default', () => {
     // Default loitering 300 s: nothing at 299 s, opened at 300 s.
     const { briefs } = run(301, 1000, () => [stall(4)], ZONES);
