@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertsChannel } from '../rules/index.js';
 import { publishCameraHealth, readAudit, verifyChain, verifyPackage } from '../core/index.js';
 import {
   createTestDatabase,
@@ -345,5 +347,42 @@ describe('console API', () => {
       payload: { username: 'op2', password: 'longenough1' },
     });
     expect(relogin.statusCode).toBe(401);
+  });
+
+  it('pushes alerts on the live stream to users whose district they concern', async () => {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const base = `http://127.0.0.1:${String((app.server.address() as AddressInfo).port)}`;
+    const open = async (l: Login) => {
+      const ctrl = new AbortController();
+      const res = await fetch(`${base}/api/stream`, { headers: { cookie: l.cookie }, signal: ctrl.signal });
+      expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      let text = '';
+      const until = async (needle: string, ms: number): Promise<boolean> => {
+        const deadline = Date.now() + ms;
+        while (!text.includes(needle) && Date.now() < deadline) {
+          const r = await Promise.race([
+            reader.read(),
+            new Promise<null>((res) => setTimeout(() => res(null), deadline - Date.now())),
+          ]);
+          if (r === null || r.done) break;
+          text += new TextDecoder().decode(r.value);
+        }
+        return text.includes(needle);
+      };
+      return { until, close: () => ctrl.abort() };
+    };
+    const city = await open(get('operator'));
+    const d2 = await open(get('op-d2'));
+    await city.until(': connected', 5000);
+    await d2.until(': connected', 5000);
+    // Subscriptions are set up when the stream opens; give Redis a moment to register them.
+    await new Promise((res) => setTimeout(res, 200));
+    const msg = { event: 'created', incidentId: 999, type: 'dust', jurisdictionCode: 'D1', startedAt: new Date().toISOString() };
+    await r.redis.publish(alertsChannel(r.ctx.prefix), JSON.stringify(msg));
+    expect(await city.until('"incidentId":999', 5000)).toBe(true);
+    expect(await d2.until('"incidentId":999', 1000)).toBe(false);
+    city.close();
+    d2.close();
   });
 });
