@@ -34,4 +34,16 @@ export {
   type ReplayResult,
 } from './replay.js';
 export { syntheticCity, fleetTicks, prng, type SyntheticCity } from './synthetic.js';
-export { track, drive, park, gap, sensor, mergeTracks, runInputs, type TrackBuilder } from './scenario.js';
+export {
+  track,
+  drive,
+  park,
+  gap,
+  sensor,
+  mergeTracks,
+  runInputs,
+  scoreIncidents,
+  type TrackBuilder,
+  type ExpectedIncident,
+  type Score,
+} from './scenario.js';

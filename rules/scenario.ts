@@ -101,3 +101,51 @@ export function runInputs(
   const incidents = [...byKey.values()].sort((a, b) => (a.dedupeKey < b.dedupeKey ? -1 : 1));
   return { incidents, state };
 }
+
+/** An incident a scenario expects: its type, whom it names first, and a moment inside it. */
+export interface ExpectedIncident {
+  readonly type: IncidentDraft['type'];
+  readonly vehicleId?: number;
+  readonly cameraId?: number;
+  /** A time within the incident (ms or ISO). */
+  readonly at: number | string;
+  /** Slack around the incident's interval; default 120 s. */
+  readonly toleranceS?: number;
+}
+
+export interface Score {
+  readonly precision: number;
+  readonly recall: number;
+  readonly missed: readonly ExpectedIncident[];
+  readonly unexpected: readonly IncidentDraft[];
+}
+
+/** Match expected to produced incidents one to one (type, first-ranked vehicle, camera, time). */
+export function scoreIncidents(
+  expected: readonly ExpectedIncident[],
+  actual: readonly IncidentDraft[],
+): Score {
+  const left = [...actual];
+  const missed: ExpectedIncident[] = [];
+  for (const e of expected) {
+    const at = typeof e.at === 'number' ? e.at : Date.parse(e.at);
+    const tol = (e.toleranceS ?? 120) * 1000;
+    const i = left.findIndex(
+      (d) =>
+        d.type === e.type &&
+        (e.vehicleId === undefined || d.vehicles[0]?.vehicleId === e.vehicleId) &&
+        (e.cameraId === undefined || d.cameraId === e.cameraId) &&
+        at >= d.startedAt - tol &&
+        at <= (d.endedAt ?? Infinity) + tol, // no end yet: still going on
+    );
+    if (i < 0) missed.push(e);
+    else left.splice(i, 1);
+  }
+  const hits = expected.length - missed.length;
+  return {
+    precision: actual.length === 0 ? (expected.length === 0 ? 1 : 0) : hits / actual.length,
+    recall: expected.length === 0 ? 1 : hits / expected.length,
+    missed,
+    unexpected: left,
+  };
+}
