@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import {
+  clipQueueFor,
   createLogger,
   createRedis,
   TypedQueue,
@@ -110,6 +111,8 @@ describe('rules worker (PostGIS + Redis)', () => {
       };
       return w.stats;
     };
+    // Camera 7 is recorded by pipeline node "node-a" (its lease): clip jobs go to that node's queue.
+    await r.redis.set(`${r.ctx.prefix}:lease:camera:7`, 'node-a|token');
     await start(0);
   });
 
@@ -192,10 +195,15 @@ describe('rules worker (PostGIS + Redis)', () => {
         .map((a) => a.type)
         .sort(),
     ).toEqual(['dumping', 'cross_border_dumping'].sort());
-    const clipQueue = new Queue('clips', { connection: createRedis(r.ctx.url), prefix: r.ctx.prefix });
+    const clipQueue = new Queue(clipQueueFor('node-a'), {
+      connection: createRedis(r.ctx.url),
+      prefix: r.ctx.prefix,
+    });
     const clips = await clipQueue.getJobs(['wait', 'delayed']);
     await clipQueue.close();
     expect(clips.map((j) => (j.data as JobOf<'clips'>).cameraId)).toEqual([7]);
+    const holds = await db.pool.query<{ camera_id: string }>('SELECT camera_id FROM recording_holds');
+    expect(holds.rows.map((h) => Number(h.camera_id))).toEqual([7]); // kept from retention until cut
     await gps.close();
     await cam.close();
   });

@@ -1,4 +1,4 @@
-import { TypedQueue, typedWorker, type IncidentType, type Runtime, type Stop } from '../core/index.js';
+import { enqueueClip, typedWorker, type IncidentType, type Runtime, type Stop } from '../core/index.js';
 import { advanceTime, newEngineState, stepEngine, type RulesInput } from './engine.js';
 import type { IncidentDraft } from './incidents.js';
 import { fixFromPayload, observationFromEvent } from './inputs.js';
@@ -33,7 +33,6 @@ export async function startRulesWorker(rt: Runtime): Promise<{ stop: Stop; stats
   let ref: LoadedWorld = await loadWorld(rt.pool, params);
   let sla: Map<IncidentType, SlaPolicy> = await loadSla(rt.pool);
   const engine = newEngineState();
-  const clips = new TypedQueue('clips', rt.queues);
   const stats: RulesWorkerStats = {
     warmupInputs: 0,
     fixes: 0,
@@ -58,10 +57,17 @@ export async function startRulesWorker(rt: Runtime): Promise<{ stop: Stop; stats
       JSON.stringify(alertMessage(r.id, r.incident, r.created ? 'created' : 'updated')),
     );
     for (const cameraId of camerasFor(r.incident, ref.world)) {
-      // One clip per incident and camera: the job id makes a re-queue (merge, replay) a no-op.
-      await clips.add(
-        { incidentId: r.id, cameraId, ...clipWindow(r.incident) },
-        { jobId: `clip-${r.id}-${cameraId}` },
+      // Routed to the node that records the camera, with the range held from retention;
+      // idempotent per incident and camera, so merges and warm-ups do not queue it twice.
+      const w = clipWindow(r.incident);
+      await enqueueClip(
+        {
+          pool: rt.pool,
+          redis: rt.redis,
+          queues: rt.queues,
+          segmentSeconds: rt.config.pipeline.segmentSeconds,
+        },
+        { incidentId: r.id, cameraId, fromMs: Date.parse(w.from), toMs: Date.parse(w.to) },
       );
     }
     log.info({ incident: r.id, key: d.dedupeKey, type: r.incident.type, created: r.created }, 'incident');
@@ -182,7 +188,6 @@ export async function startRulesWorker(rt: Runtime): Promise<{ stop: Stop; stats
       await writing.catch((err: unknown) => {
         log.error({ err: String(err), pending: backlog.length }, 'incidents not written at stop');
       });
-      await clips.close();
     },
   };
 }
