@@ -363,14 +363,23 @@ describe('console API', () => {
         while (!text.includes(needle) && Date.now() < deadline) {
           const r = await Promise.race([
             reader.read(),
-            new Promise<null>((res) => setTimeout(() => res(null), deadline - Date.now())),
+            new Promise<null>((res) =>
+              setTimeout(() => {
+                res(null);
+              }, deadline - Date.now()),
+            ),
           ]);
           if (r === null || r.done) break;
           text += new TextDecoder().decode(r.value);
         }
         return text.includes(needle);
       };
-      return { until, close: () => ctrl.abort() };
+      return {
+        until,
+        close: () => {
+          ctrl.abort();
+        },
+      };
     };
     const city = await open(get('operator'));
     const d2 = await open(get('op-d2'));
@@ -378,11 +387,42 @@ describe('console API', () => {
     await d2.until(': connected', 5000);
     // Subscriptions are set up when the stream opens; give Redis a moment to register them.
     await new Promise((res) => setTimeout(res, 200));
-    const msg = { event: 'created', incidentId: 999, type: 'dust', jurisdictionCode: 'D1', startedAt: new Date().toISOString() };
+    const msg = {
+      event: 'created',
+      incidentId: 999,
+      type: 'dust',
+      jurisdictionCode: 'D1',
+      startedAt: new Date().toISOString(),
+    };
     await r.redis.publish(alertsChannel(r.ctx.prefix), JSON.stringify(msg));
     expect(await city.until('"incidentId":999', 5000)).toBe(true);
     expect(await d2.until('"incidentId":999', 1000)).toBe(false);
     city.close();
     d2.close();
+  });
+
+  it('reports closure, on-time closure and rework rates, and ranks companies by violations', async () => {
+    const kpi = async (l: Login) =>
+      (await app.inject({ url: '/api/kpi', headers: as(l) })).json<{
+        overall: { total: number; closed: number; closedOnTime: number; rework: number };
+        byType: { key: string; total: number }[];
+        byDistrict: { key: string; total: number }[];
+        companies: { company: string; violations: number }[];
+      }>();
+    const k = await kpi(get('operator'));
+    expect(k.overall).toMatchObject({ total: 2, closed: 1, closedOnTime: 1, rework: 1 });
+    expect(k.byDistrict.map((d) => [d.key, d.total])).toEqual([
+      ['D1', 1],
+      ['D2', 1],
+    ]);
+    expect(k.byType).toEqual([expect.objectContaining({ key: 'dust', total: 2 })]);
+    expect(k.companies).toEqual([{ company: '城建运输', violations: 1, vehicles: 1 }]);
+    expect((await kpi(get('op-d2'))).overall).toMatchObject({ total: 1, closed: 0 });
+    // A step finished after the deadline the previous step set: no longer on time.
+    await db.pool.query(
+      `UPDATE incident_transitions SET due_at = at - interval '1 second' WHERE incident_id = $1 AND to_status = 'registered'`,
+      [s.incidents.d1],
+    );
+    expect((await kpi(get('operator'))).overall).toMatchObject({ closed: 1, closedOnTime: 0 });
   });
 });

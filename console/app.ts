@@ -17,6 +17,7 @@ import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { kpiRoutes } from './routes/kpi.js';
 import { streamRoutes } from './routes/stream.js';
 import { userRoutes } from './routes/users.js';
 import { worldRoutes } from './routes/world.js';
@@ -118,6 +119,7 @@ export function buildApp(deps: ConsoleDeps): ConsoleApp {
     evidenceRoutes(api, ctx);
     auditRoutes(api, ctx);
     worldRoutes(api, ctx);
+    kpiRoutes(api, ctx);
     userRoutes(api, ctx);
     streamRoutes(api, ctx);
     if (deps.web ?? true) webRoutes(api);

@@ -49,6 +49,7 @@ const POLICY: Record<string, Access> = {
   'POST /api/users/:id/disable': ['admin'],
   'POST /api/users/:id/password': ['admin'],
   'GET /api/stream': 'authenticated',
+  'GET /api/kpi': ['operator', 'auditor', 'admin'],
 };
 
 describe('authorization matrix: every role × every route', () => {

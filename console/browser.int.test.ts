@@ -144,11 +144,21 @@ describe.skipIf(!existsSync(CHROMIUM))('console in a real browser (Debian chromi
     await aud.waitForFunction("(document.querySelector('#replay-video')?.readyState ?? 0) >= 1", undefined, {
       timeout: 15_000,
     });
+    // Seeking the clip moves the truck marker along the GPS track.
+    await aud.evaluate("document.querySelector('#replay-video').currentTime = 20");
+    await aud.waitForFunction(
+      "Number(document.querySelector('#replay svg.track .cursor')?.getAttribute('cx')) > 0",
+    );
     await aud.click('#replay .verify-btn');
     await aud.waitForSelector('#replay .badge.ok');
     await aud.click('#export');
     await aud.waitForSelector('#export-result .badge.ok', { timeout: 20_000 });
     await aud.screenshot({ path: join(SHOTS, 'auditor-replay.png'), fullPage: true });
+
+    await aud.goto(`${base}/#/kpi`);
+    await aud.waitForSelector('#kpi .card');
+    expect(await aud.textContent('#kpi')).toContain('城建运输');
+    await aud.screenshot({ path: join(SHOTS, 'auditor-kpi.png') });
 
     const map = await logIn('operator');
     await map.goto(`${base}/#/map`);

@@ -56,7 +56,13 @@ describe('live stream filter', () => {
     ...over,
   });
   const alert = { kind: 'alert' as const, incidentId: 1, jurisdictionCode: 'D1' };
-  const change = { kind: 'incident' as const, incidentId: 1, status: 'dispatched', jurisdictionCode: 'D1', teamId: 7 };
+  const change = {
+    kind: 'incident' as const,
+    incidentId: 1,
+    status: 'dispatched',
+    jurisdictionCode: 'D1',
+    teamId: 7,
+  };
   it('gives city-level users every district and district users their own', () => {
     expect(wants(user({}), alert)).toBe(true);
     expect(wants(user({ jurisdictionCode: 'D1' }), alert)).toBe(true);

@@ -64,6 +64,7 @@ export interface Evidence {
   sha256: string | null;
   sizeBytes: number | null;
   missingReason: string | null;
+  rangeStart: string | null;
   legalHold: boolean;
   createdAt: string;
 }

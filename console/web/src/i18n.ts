@@ -75,6 +75,13 @@ const zh = {
   language: 'English',
   error: '出错了',
   all: '全部',
+  kpi: '考核统计',
+  days: '天',
+  closureRate: '处置率（结案率）',
+  onTimeRate: '按期处置率',
+  reworkRate: '返工率',
+  companyRanking: '运输企业考核排名',
+  violations: '违规次数',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -153,6 +160,13 @@ const en: Record<Key, string> = {
   language: '中文',
   error: 'Error',
   all: 'All',
+  kpi: 'KPIs',
+  days: 'days',
+  closureRate: 'Closure rate',
+  onTimeRate: 'On-time closure rate',
+  reworkRate: 'Rework rate',
+  companyRanking: 'Transport-company ranking',
+  violations: 'Violations',
 };
 
 const TYPES: Record<string, [string, string]> = {

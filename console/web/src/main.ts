@@ -6,6 +6,7 @@ import { alertsPage } from './pages/alerts.js';
 import { auditPage } from './pages/audit.js';
 import { camerasPage } from './pages/cameras.js';
 import { loginPage } from './pages/login.js';
+import { kpiPage } from './pages/kpi.js';
 import { mapPage } from './pages/map.js';
 import { tasksPage } from './pages/tasks.js';
 import type { Page } from './page.js';
@@ -16,6 +17,7 @@ const PAGES: { path: string; label: Key; roles: User['role'][]; page: Page }[] =
   { path: 'cameras', label: 'cameras', roles: ['operator', 'admin', 'auditor'], page: camerasPage },
   { path: 'tasks', label: 'tasks', roles: ['enforcement', 'admin'], page: tasksPage },
   { path: 'audit', label: 'audit', roles: ['auditor', 'admin'], page: auditPage },
+  { path: 'kpi', label: 'kpi', roles: ['operator', 'auditor', 'admin'], page: kpiPage },
 ];
 
 /** Where each role lands after logging in. */

@@ -2,7 +2,7 @@ import { api, ApiFailure, type IncidentDetail, type IncidentSummary, type Page a
 import { clear, h } from '../dom.js';
 import { fmtTime, statusName, t, typeName } from '../i18n.js';
 import type { Page } from '../page.js';
-import { trackSvg } from './track.js';
+import { moveTrackCursor, trackSvg } from './track.js';
 
 interface AuditRow {
   id: number;
@@ -81,6 +81,21 @@ export const auditPage: Page = (root) => {
     const d = await api<IncidentDetail>('GET', `/api/incidents/${String(id)}`);
     const msg = h('p.result#export-result');
     const clip = d.evidence.find((e) => e.kind === 'clip' && e.status === 'ready');
+    const map = trackSvg(d.track, d.location);
+    const video: HTMLVideoElement | null = clip
+      ? h('video', {
+          id: 'replay-video',
+          className: 'clip',
+          src: `/api/evidence/${String(clip.id)}/content`,
+          controls: true,
+          preload: 'metadata',
+        })
+      : null;
+    // The GPS track plays in step with the clip: clip start time + playback position.
+    const clipStart = clip?.rangeStart ? Date.parse(clip.rangeStart) : Date.parse(d.startedAt) - 10_000;
+    video?.addEventListener('timeupdate', () => {
+      moveTrackCursor(map, clipStart + video.currentTime * 1000);
+    });
     clear(
       replay,
       h(
@@ -88,17 +103,7 @@ export const auditPage: Page = (root) => {
         h('h2', `${typeName(d.type)} `, h('small', `#${String(d.id)}`)),
         h(`span.badge.st-${d.status}`, statusName(d.status)),
       ),
-      h(
-        'div.media',
-        clip
-          ? h('video.clip#replay-video', {
-              src: `/api/evidence/${String(clip.id)}/content`,
-              controls: true,
-              preload: 'metadata',
-            })
-          : h('div.placeholder', t('clip'), ' —'),
-        trackSvg(d.track, d.location),
-      ),
+      h('div.media', video ?? h('div.placeholder', t('clip'), ' —'), map),
       h(
         'table.grid',
         h('thead', h('tr', h('th', t('evidence')), h('th', 'SHA-256'), h('th', t('status')), h('th', ''))),

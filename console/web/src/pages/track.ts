@@ -50,5 +50,25 @@ export function trackSvg(
     const [x, y] = px(at[0], at[1]);
     svg.append(svgEl('circle', { cx: x, cy: y, r: 7, class: 'inc-at' }));
   }
+  const cursor = svgEl('circle', { cx: -20, cy: -20, r: 6, class: 'cursor' });
+  svg.append(cursor);
+  const times = track.map((p) => Date.parse(p.t));
+  cursors.set(svg, (ms) => {
+    // The truck's position at clip time: the last fix at or before it.
+    let i = 0;
+    while (i + 1 < track.length && (times[i + 1] ?? Infinity) <= ms) i++;
+    const p = track[i];
+    if (!p) return;
+    const [x, y] = px(p.lon, p.lat);
+    cursor.setAttribute('cx', String(x));
+    cursor.setAttribute('cy', String(y));
+  });
   return svg;
+}
+
+const cursors = new WeakMap<Element, (ms: number) => void>();
+
+/** Move the truck marker of a track drawn by trackSvg to an event time (ms since epoch). */
+export function moveTrackCursor(svg: Element, ms: number): void {
+  cursors.get(svg)?.(ms);
 }
