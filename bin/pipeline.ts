@@ -4,6 +4,7 @@ import {
   CameraAnalysis,
   DetectionWriter,
   InferenceEngine,
+  thresholdsOf,
   type FrameDetections,
 } from '../inference/index.js';
 import { PipelineNode, RecordingIndex, makeClipEvidence } from '../ingest/index.js';
@@ -24,17 +25,20 @@ runProcess('pipeline', async (rt) => {
   };
 
   let node: PipelineNode | null = null;
+  const modelName = config.inference.model;
+  // Class thresholds are applied by the event rules and the detection log, not by the decoder:
+  // the tracker needs the low-score boxes to keep ids through occlusions.
+  let minScore = new Map<string, number>();
   const analysis = new CameraAnalysis({
-    rulesFor: () => ({}),
+    rulesFor: () => ({ scoreThreshold: Object.fromEntries(minScore) }),
     zonesFor: (id) => node?.settingsOf(id)?.zones ?? [],
   });
-  const modelName = config.inference.model;
   const onResult = (r: FrameDetections): void => {
     const { tracks, events: found } = analysis.onDetections(r);
     writer.add(
       tracks.flatMap((t) => {
         const d = t.detIndex === null ? undefined : r.detections[t.detIndex];
-        return d
+        return d && d.score >= (minScore.get(d.cls) ?? 0)
           ? [
               {
                 cameraId: r.cameraId,
@@ -59,13 +63,17 @@ runProcess('pipeline', async (rt) => {
         intraOpThreads: config.inference.threads,
         maxBatch: config.inference.maxBatch,
         perCameraQueue: config.inference.queuePerCamera,
+        scoreFloor: 0.1,
         onResult,
         onError: (err) => {
           log.error({ err: err.message }, 'inference batch failed');
         },
       })
     : null;
-  if (!engine) log.warn('INFERENCE_MODEL is empty: recording only, no detection');
+  if (engine) {
+    const t = thresholdsOf(engine.manifest);
+    minScore = new Map(engine.manifest.classes.map((c, i) => [c, t[i] ?? 0.5]));
+  } else log.warn('INFERENCE_MODEL is empty: recording only, no detection');
 
   node = new PipelineNode({
     pool,

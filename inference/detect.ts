@@ -24,9 +24,11 @@ export function decodeBatch(
   output: Float32Array,
   dims: readonly number[],
   letterboxes: readonly Letterbox[],
+  /** Keep boxes down to this score (the tracker's second association wants low-score boxes). */
+  scoreFloor?: number,
 ): Detection[][] {
   const decode = DECODERS[m.output.layout];
-  const thresholds = thresholdsOf(m);
+  const thresholds = thresholdsOf(m).map((t) => (scoreFloor === undefined ? t : Math.min(t, scoreFloor)));
   return letterboxes.map((lb, b) => {
     const candidates = decode(output, dims, b, { thresholds });
     const kept = LAYOUT_HAS_NMS[m.output.layout] ? candidates : nms(candidates, m.thresholds.nmsIou);

@@ -33,6 +33,8 @@ export interface EngineOptions {
   readonly maxBatch: number;
   /** Frames kept per camera while inference is behind; older ones are dropped and counted. */
   readonly perCameraQueue: number;
+  /** Decode boxes down to this score instead of the manifest thresholds (for the tracker). */
+  readonly scoreFloor?: number;
   readonly onResult: (r: FrameDetections) => void;
   readonly onError?: (err: Error) => void;
 }
@@ -118,7 +120,7 @@ export class InferenceEngine {
     try {
       const r = await this.pool.run(input, batch.length);
       const boxes = batch.map((f) => letterbox(f.sourceWidth, f.sourceHeight, width, height));
-      const decoded = decodeBatch(this.manifest, r.output, r.dims, boxes);
+      const decoded = decodeBatch(this.manifest, r.output, r.dims, boxes, this.opts.scoreFloor);
       this.batches++;
       this.frames += batch.length;
       this.runMs += r.runMs;
