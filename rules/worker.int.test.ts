@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import {
   clipQueueFor,
+  readAudit,
+  verifyChain,
   createLogger,
   createRedis,
   TypedQueue,
@@ -274,6 +276,14 @@ describe('rules worker (PostGIS + Redis)', () => {
       'verified',
       'closed',
     ]);
+    const audit = await readAudit(db.pool, { targetType: 'incident', targetId: String(id) });
+    expect(audit.map((a) => `${a.action}/${a.actor}`)).toEqual([
+      'incident.reported/rules-worker',
+      ...['registered', 'dispatched', 'handled', 'rework', 'dispatched', 'handled', 'verified', 'closed'].map(
+        (s) => `incident.${s}/op1`,
+      ),
+    ]);
+    expect(verifyChain(await readAudit(db.pool))).toEqual([]);
     const inc = await db.pool.query<{ status: string; rework_count: number; closed_at: Date }>(
       'SELECT status, rework_count, closed_at FROM incidents WHERE id = $1',
       [id],

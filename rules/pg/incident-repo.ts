@@ -1,4 +1,5 @@
 import {
+  appendAudit,
   MuckError,
   type IncidentStatus,
   type IncidentType,
@@ -142,6 +143,19 @@ export async function upsertIncident(
       );
       await writeVehicles(c, id, d);
       await c.query('COMMIT');
+      await appendAudit(pool, {
+        at: created.reported_at,
+        actor: 'rules-worker',
+        actorId: null,
+        action: 'incident.reported',
+        targetType: 'incident',
+        targetId: String(id),
+        details: {
+          dedupeKey: d.dedupeKey,
+          type: d.type,
+          dueAt: due === null ? null : new Date(due).toISOString(),
+        },
+      });
       return { id, created: true, changed: true, incident: d };
     }
     const { rows } = await c.query<IncidentRow>(
@@ -220,6 +234,22 @@ export async function transitionIncident(
       [incidentId, plan.from, plan.to, new Date(plan.at), req.actor, req.actorId, req.note, due],
     );
     await c.query('COMMIT');
+    // The full-process enforcement record (执法全过程记录): every step in the hash-chained audit log.
+    await appendAudit(pool, {
+      at: new Date(plan.at),
+      actor: req.actor,
+      actorId: req.actorId,
+      action: `incident.${plan.to}`,
+      targetType: 'incident',
+      targetId: String(incidentId),
+      details: {
+        from: plan.from,
+        to: plan.to,
+        dueAt: due?.toISOString() ?? null,
+        late: plan.late,
+        note: req.note,
+      },
+    });
     return plan;
   } catch (err) {
     await c.query('ROLLBACK');
