@@ -7,6 +7,8 @@ import {
 } from '../../core/testing/services.js';
 import { seedFleet, startHarness, type Harness } from './harness.js';
 import { buildHttpIntake, vehicleLookup } from './http.js';
+import { latestKeys } from './publisher.js';
+import { TypedQueue } from '../../core/index.js';
 
 /** The HTTP batch endpoint against real PostGIS and Redis (Fastify inject: no port needed). */
 describe('HTTP position intake', () => {
@@ -127,5 +129,45 @@ describe('HTTP position intake', () => {
       'zero_coordinates',
     ]);
     expect(q.rows[0]?.point.deviceId).toBe('q1');
+  });
+
+  it('moves the live map at once but holds queue publishing for the reorder tolerance', async () => {
+    const r2 = createTestRedis();
+    const h2 = await startHarness({
+      pool: db.pool,
+      redis: r2.redis,
+      queues: r2.ctx,
+      settings: { reorderToleranceMs: 60_000 },
+    });
+    const app2 = buildHttpIntake({ intake: h2.intake, maxBatch: 10 });
+    try {
+      const positions = [20, 0, 10].map((dt) => ({
+        deviceId: 'live-1',
+        fixTime: iso(1000 + dt),
+        lon: 114.05,
+        lat: 22.54 + dt * 1e-5,
+      }));
+      const res = await app2.inject({ method: 'POST', url: '/api/gps/positions', payload: { positions } });
+      expect(res.json()).toEqual({ accepted: 3, rejected: [] });
+      await h2.intake.publisher.idle();
+      const shown = JSON.parse(
+        (await r2.redis.hget(latestKeys(r2.ctx.prefix).positions, 'live-1')) ?? '{}',
+      ) as { lat: number };
+      expect(shown.lat).toBeCloseTo(22.5402, 6);
+      expect(await h2.queue.queue.getWaitingCount()).toBe(0);
+      expect(h2.intake.publisher.held).toBe(3);
+      await app2.close();
+      await h2.close(); // drains the reorder buffer, in fix-time order
+      const check = new TypedQueue('gps-points', r2.ctx);
+      const jobs = await check.queue.getJobs(['waiting'], 0, -1, true);
+      expect(jobs.map((j) => (j.data as { fixTime: string }).fixTime)).toEqual([
+        iso(1000),
+        iso(1010),
+        iso(1020),
+      ]);
+      await check.close();
+    } finally {
+      await r2.cleanup();
+    }
   });
 });

@@ -1,13 +1,13 @@
 import type { Redis } from 'ioredis';
-import { parsePayload, type Logger, type TypedQueue } from '../../core/index.js';
+import { parsePayload, type JobOf, type Logger, type TypedQueue } from '../../core/index.js';
 import { toPayload, type GpsPoint } from './point.js';
 import { ReorderBuffer } from './reorder.js';
 
 /**
- * After PostgreSQL: stored points wait in the reorder buffer, then go — per vehicle in fix-time
- * order — to the `gps-points` queue (for the rules) and to the latest-position hash (for the
- * live map). Publishing is one chain, so a batch never overtakes the one before it; when Redis
- * is away the chain retries the same batch until it is back.
+ * After PostgreSQL: stored points update the latest-position hash (live map) at once, and wait
+ * in the reorder buffer before they go — per vehicle in fix-time order — to the `gps-points`
+ * queue (for the rules). Publishing is one chain, so a batch never overtakes the one before
+ * it; when Redis is away the chain retries the same step until it is back.
  */
 const LATEST_SCRIPT = `
 for i = 1, #ARGV, 3 do
@@ -44,8 +44,9 @@ export class PointPublisher {
     this.ticker.unref();
   }
 
-  /** Points PostgreSQL just stored. */
+  /** Points PostgreSQL just stored: the live map moves now; the queue gets them in order. */
   stored(points: GpsPoint[]): void {
+    this.chain = this.chain.then(() => this.updateLatest(points));
     this.enqueue(this.reorder.add(points, this.now()));
   }
 
@@ -74,8 +75,7 @@ export class PointPublisher {
   }
 
   private async publish(points: GpsPoint[]): Promise<void> {
-    const jobs = [];
-    const newest = new Map<string, GpsPoint>();
+    const jobs: { name: string; data: JobOf<'gps-points'>; opts: { jobId: string } }[] = [];
     for (const p of points) {
       const parsed = parsePayload('gps-points', toPayload(p));
       if (!parsed.ok) {
@@ -92,6 +92,20 @@ export class PointPublisher {
         data: parsed.value,
         opts: { jobId: `${p.deviceId}-${String(p.fixTimeMs)}` },
       });
+    }
+    if (jobs.length === 0) return;
+    await this.retrying(async () => {
+      const t = performance.now();
+      await this.queue.queue.addBulk(jobs);
+      this.stats.queued += jobs.length;
+      this.stats.publishMs += performance.now() - t;
+    });
+  }
+
+  /** The newest position per device, never replaced by an older one (the script compares fix times). */
+  private async updateLatest(points: GpsPoint[]): Promise<void> {
+    const newest = new Map<string, GpsPoint>();
+    for (const p of points) {
       const cur = newest.get(p.deviceId);
       if (!cur || cur.fixTimeMs <= p.fixTimeMs) newest.set(p.deviceId, p);
     }
@@ -101,13 +115,15 @@ export class PointPublisher {
       String(p.fixTimeMs),
       JSON.stringify(toPayload(p)),
     ]);
+    if (args.length === 0) return;
+    await this.retrying(() => this.redis.eval(LATEST_SCRIPT, 2, keys.positions, keys.times, ...args));
+  }
+
+  /** Redis away: retry the same step (with backoff) until it is back, holding up what follows. */
+  private async retrying(step: () => Promise<unknown>): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const t = performance.now();
-        if (jobs.length > 0) await this.queue.queue.addBulk(jobs);
-        if (args.length > 0) await this.redis.eval(LATEST_SCRIPT, 2, keys.positions, keys.times, ...args);
-        this.stats.queued += jobs.length;
-        this.stats.publishMs += performance.now() - t;
+        await step();
         return;
       } catch (err) {
         this.stats.retries++;
