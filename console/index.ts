@@ -1,1 +1,2 @@
-export { buildApp, type ConsoleDeps } from './app.js';
+export { buildApp, type ConsoleApp, type ConsoleDeps } from './app.js';
+export { createUser, type NewUser } from './users.js';
