@@ -47,7 +47,12 @@ export interface ConsoleApp extends FastifyInstance {
 
 /** Build the console app without listening: tests use app.inject(), bin/console.ts listens. */
 export function buildApp(deps: ConsoleDeps): ConsoleApp {
-  const app = Fastify({ logger: deps.logger ?? false, trustProxy: false });
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    trustProxy: false,
+    // Unknown fields are refused (400), not silently dropped: a typo must not look like success.
+    ajv: { customOptions: { removeAdditional: false } },
+  });
   const dataDir = deps.dataDir ?? '.data';
   const sessionTtlS = deps.sessionTtlS ?? 43_200;
   const cameraStaleMs = (deps.cameraStaleS ?? 30) * 1000;

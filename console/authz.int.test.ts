@@ -137,4 +137,65 @@ describe('authorization matrix: every role × every route', () => {
     expect(cells.filter((c) => c.startsWith('BAD'))).toEqual([]);
     expect(cells).toHaveLength((ROLES.length + 1) * Object.keys(POLICY).length);
   });
+
+  it('rejects malformed input on every route that takes input with a 4xx and a code, and writes nothing', async () => {
+    const sessions = new SessionStore(r.redis, r.ctx.prefix, 600);
+    const counts = async (): Promise<string> =>
+      JSON.stringify(
+        (
+          await db.pool.query(
+            `SELECT (SELECT count(*) FROM audit_log) a, (SELECT count(*) FROM dispatches) d,
+                    (SELECT count(*) FROM incident_transitions) t, (SELECT count(*) FROM users) u,
+                    (SELECT count(*) FILTER (WHERE legal_hold) FROM evidence) h,
+                    (SELECT string_agg(status, ',' ORDER BY id) FROM incidents) s`,
+          )
+        ).rows,
+      );
+    const before = await counts();
+    const cells: string[] = [];
+    for (const e of app.routeTable) {
+      const takesId = e.url.includes(':id');
+      if (e.method === 'GET' && !takesId) continue; // nothing to malform but unknown query keys, checked below
+      const session = await sessions.create({
+        id: s.users.admin,
+        username: 'admin',
+        displayName: 'admin',
+        role: 'admin',
+        jurisdictionCode: null,
+        teamId: s.teams.d1,
+      });
+      const url = takesId ? e.url.replace(':id', 'not-a-number') : e.url;
+      const res = await fetch(base + url, {
+        method: e.method,
+        headers: {
+          'content-type': 'application/json',
+          cookie: `mw_session=${session.id}`,
+          'x-csrf-token': session.csrf,
+        },
+        body: e.method === 'GET' ? undefined : JSON.stringify({ zzz: 1 }),
+      });
+      const body = (await res.json()) as { code?: string };
+      if (res.status < 400 || res.status >= 500 || body.code !== 'MW_VALIDATION')
+        cells.push(`${e.method} ${e.url} → ${String(res.status)} ${body.code ?? ''}`);
+    }
+    for (const q of [
+      '/api/incidents?zzz=1',
+      '/api/audit?zzz=1',
+      '/api/kpi?from=yesterday',
+      '/api/incidents?page=0',
+    ]) {
+      const session = await sessions.create({
+        id: s.users.admin,
+        username: 'admin',
+        displayName: 'admin',
+        role: 'admin',
+        jurisdictionCode: null,
+        teamId: null,
+      });
+      const res = await fetch(base + q, { headers: { cookie: `mw_session=${session.id}` } });
+      if (res.status !== 400) cells.push(`GET ${q} → ${String(res.status)}`);
+    }
+    expect(cells).toEqual([]);
+    expect(await counts()).toBe(before);
+  });
 });

@@ -20,6 +20,13 @@ export const errorResponses = {
   409: errorSchema,
 } as const;
 
+/** Body of an action that takes no input: anything sent is refused rather than ignored. */
+export const emptyBody = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  maxProperties: 0,
+} as const;
+
 export const idParams = {
   type: 'object',
   required: ['id'],

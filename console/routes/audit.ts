@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { appendAudit, readAudit, verifyChain } from '../../core/index.js';
 import { sessionOf } from '../auth/guard.js';
 import type { RouteContext } from '../context.js';
-import { errorResponses, pageMeta, pageQuery } from '../schemas.js';
+import { errorResponses, pageMeta, pageQuery, emptyBody } from '../schemas.js';
 
 const auditRow = {
   type: 'object',
@@ -112,6 +112,7 @@ export function auditRoutes(app: FastifyInstance, ctx: RouteContext): void {
       schema: {
         tags: ['audit'],
         summary: 'Walk the whole hash chain and name every row where it breaks',
+        body: emptyBody,
         response: {
           200: {
             type: 'object',

@@ -4,7 +4,7 @@ import { DUMMY_HASH, verifyPassword } from '../auth/password.js';
 import { SESSION_COOKIE, sessionOf } from '../auth/guard.js';
 import type { SessionUser } from '../auth/sessions.js';
 import type { RouteContext } from '../context.js';
-import { errorSchema, userSchema } from '../schemas.js';
+import { errorSchema, userSchema, emptyBody } from '../schemas.js';
 
 const meSchema = {
   type: 'object',
@@ -100,6 +100,7 @@ export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
       schema: {
         tags: ['auth'],
         summary: 'End this session',
+        body: emptyBody,
         response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
       },
     },

@@ -7,7 +7,7 @@ import type { SessionUser } from '../auth/sessions.js';
 import type { RouteContext } from '../context.js';
 import { loadVisibleIncident } from '../incidents-repo.js';
 import { parseRange } from '../range.js';
-import { errorResponses, errorSchema, idParams } from '../schemas.js';
+import { errorResponses, errorSchema, idParams, emptyBody } from '../schemas.js';
 
 const AUDITORS: Access = ['auditor', 'admin'];
 const MIME: Record<EvidenceKind, string> = {
@@ -109,6 +109,7 @@ export function evidenceRoutes(app: FastifyInstance, ctx: RouteContext): void {
       schema: {
         tags: ['evidence'],
         summary: "Recompute the file's SHA-256 and compare it with the recorded hash",
+        body: emptyBody,
         params: idParams,
         response: {
           200: {
@@ -169,6 +170,7 @@ export function evidenceRoutes(app: FastifyInstance, ctx: RouteContext): void {
       schema: {
         tags: ['evidence'],
         summary: 'Build the signed evidence package (ZIP); download it from /api/evidence/{id}/content',
+        body: emptyBody,
         params: idParams,
         response: {
           200: {

@@ -10,7 +10,7 @@ import {
   loadVisibleIncident,
   type IncidentFilter,
 } from '../incidents-repo.js';
-import { errorResponses, idParams } from '../schemas.js';
+import { errorResponses, idParams, emptyBody } from '../schemas.js';
 import {
   dispatchBody,
   handleBody,
@@ -153,6 +153,7 @@ export function incidentRoutes(app: FastifyInstance, ctx: RouteContext): void {
       schema: {
         tags: ['lifecycle'],
         summary: "Accept a case dispatched to your team (the status stays 'dispatched')",
+        body: emptyBody,
         params: idParams,
         response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } }, ...errorResponses },
       },
