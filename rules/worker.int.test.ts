@@ -98,7 +98,7 @@ describe('rules worker (PostGIS + Redis)', () => {
       rules: { ...base.rules, homeJurisdiction: '' },
     };
     start = async (warmupS: number) => {
-      const c = { ...config, rules: { ...config.rules, warmupS } };
+      const c = { ...config, rules: { ...config.rules, warmupS, refreshS: 1 } };
       const rt: Runtime = {
         config: c,
         log: createLogger(c, 'rules-worker-test'),
@@ -231,6 +231,17 @@ describe('rules worker (PostGIS + Redis)', () => {
     expect(stats.incidentsUpdated).toBe(0);
     await new Promise((res) => setTimeout(res, 200));
     expect(alerts.length).toBe(before);
+  });
+
+  it('picks up a zone drawn while it runs', async () => {
+    await stop?.(); // replace the warm-up test's worker
+    const fresh = await start(0);
+    expect(fresh.reloads).toBe(0);
+    const { id: _id, ...cs1 } = TEST_ZONES.find((z) => z.code === 'CS1') ?? TEST_ZONES[0];
+    await saveZones(db.pool, [{ ...cs1, code: 'CS2' }]);
+    const deadline = Date.now() + 10_000;
+    while (fresh.reloads === 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+    expect(fresh.reloads).toBe(1);
   });
 
   it('moves a case through its lifecycle, timestamped and attributed, with deadlines; refuses a skipped step', async () => {

@@ -17,6 +17,8 @@ export interface RulesWorkerStats {
   unknownDevice: number;
   incidentsCreated: number;
   incidentsUpdated: number;
+  /** Times zones/fleet/cameras/SLA were re-read after a change. */
+  reloads: number;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function startRulesWorker(rt: Runtime): Promise<{ stop: Stop; stats
     unknownDevice: 0,
     incidentsCreated: 0,
     incidentsUpdated: 0,
+    reloads: 0,
   };
   const log = rt.log;
 
@@ -157,6 +160,7 @@ export async function startRulesWorker(rt: Runtime): Promise<{ stop: Stop; stats
       if (sig !== ref.signature) {
         ref = await loadWorld(rt.pool, params);
         sla = await loadSla(rt.pool);
+        stats.reloads++;
         log.info(
           { zones: ref.world.zones.zones.length, vehicles: ref.world.vehicles.size },
           'reference data reloaded',
