@@ -2,7 +2,7 @@ import { readManifest, type ModelManifest } from '../models/index.js';
 import { decodeBatch, type Detection } from './detect.js';
 import { FairFrameQueue } from './fair-queue.js';
 import { letterbox } from './letterbox.js';
-import { rgbToTensor } from './preprocess.js';
+import { FrameSizeError, rgbToTensor } from './preprocess.js';
 import { SessionPool } from './session-pool.js';
 
 /** A letterboxed RGB frame at the model's input size, and the size of the picture it came from. */
@@ -113,11 +113,12 @@ export class InferenceEngine {
 
   private async runBatch(batch: (InputFrame & { submittedAt: number })[]): Promise<void> {
     const { width, height } = this.manifest.input;
-    const input = new Float32Array(batch.length * 3 * width * height);
-    batch.forEach((f, i) => {
-      rgbToTensor(f.data, this.manifest.input, input, i);
-    });
     try {
+      // A frame of the wrong size fails the batch, never the process.
+      const input = new Float32Array(batch.length * 3 * width * height);
+      batch.forEach((f, i) => {
+        rgbToTensor(f.data, this.manifest.input, input, i);
+      });
       const r = await this.pool.run(input, batch.length);
       const boxes = batch.map((f) => letterbox(f.sourceWidth, f.sourceHeight, width, height));
       const decoded = decodeBatch(this.manifest, r.output, r.dims, boxes, this.opts.scoreFloor);
@@ -139,7 +140,7 @@ export class InferenceEngine {
     } catch (err) {
       this.errors++;
       // A model exported with a fixed batch of 1 refuses larger batches: fall back for good.
-      if (batch.length > 1) this.maxBatch = 1;
+      if (batch.length > 1 && !(err instanceof FrameSizeError)) this.maxBatch = 1;
       this.opts.onError?.(err instanceof Error ? err : new Error(String(err)));
     } finally {
       this.pump();

@@ -1,5 +1,8 @@
 import type { ModelManifest } from '../models/index.js';
 
+/** A frame whose size is not the model's input size (a camera configured for another model). */
+export class FrameSizeError extends Error {}
+
 /**
  * Interleaved RGB24 (HWC, the layout ffmpeg's rawvideo rgb24 gives) → planar float32 CHW with the
  * manifest's normalisation, written into `out` at image `index` of a batch tensor.

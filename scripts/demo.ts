@@ -1,20 +1,68 @@
 /**
- * `npm run demo`: provision the services, migrate, then run every MuckWatch process with its
- * output prefixed. Ctrl-C stops them all (SIGTERM, then SIGKILL after 10 s).
+ * `npm run demo`: provision the services, migrate, seed the demo city, start the camera simulator
+ * (fixture clips over RTSP), every MuckWatch process, and the truck simulator (the fleet over
+ * JT/T 808). Ctrl-C stops them all (SIGTERM, then SIGKILL after 10 s).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { PROCESSES, loadProcessConfig } from '../core/index.js';
+import { createConnection } from 'node:net';
+import { PROCESSES, createPool, loadProcessConfig } from '../core/index.js';
+import {
+  DEMO_CAMERAS,
+  clipBase,
+  demoFleetTracks,
+  seedCity,
+  startCameraSimulator,
+} from '../fixtures/index.js';
+import { replayFleet, replayTrack } from '../ingest/index.js';
 
 const tsx = [process.execPath, '--import', 'tsx'] as const;
+const say = (msg: string): void => {
+  process.stdout.write(`demo: ${msg}\n`);
+};
 const step = (args: string[]): void => {
   const r = spawnSync(tsx[0], [...tsx.slice(1), ...args], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function waitForPort(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = createConnection({ host, port }, () => {
+        s.end();
+        resolve(true);
+      });
+      s.on('error', () => {
+        resolve(false);
+      });
+    });
+    if (ok) return true;
+    await sleep(500);
+  }
+  return false;
+}
 
 step(['scripts/services.ts']);
 step(['bin/migrate.ts']);
-
 const config = loadProcessConfig([]);
+
+const streams = [...new Set(DEMO_CAMERAS.map((c) => c.stream))];
+const sim = await startCameraSimulator({
+  streams: streams.map((s) => ({ path: s, clips: [`${clipBase(s)}.mp4`] })),
+  port: 8554,
+}).catch(() =>
+  startCameraSimulator({ streams: streams.map((s) => ({ path: s, clips: [`${clipBase(s)}.mp4`] })) }),
+);
+say(`camera simulator: ${String(streams.length)} streams at rtsp://${sim.host}:${String(sim.port)}/`);
+
+const pool = createPool(config.database);
+const seeded = await seedCity(pool, { rtspBase: `rtsp://${sim.host}:${String(sim.port)}` });
+await pool.end();
+say(
+  `demo city: ${String(seeded.zones)} zones, ${String(seeded.cameras)} cameras, ${String(seeded.vehicles)} trucks`,
+);
+
 const children: ChildProcess[] = [];
 for (const p of PROCESSES) {
   // Processes were just migrated above; skip the per-process migration race at start.
@@ -33,10 +81,6 @@ for (const p of PROCESSES) {
   });
   children.push(child);
 }
-process.stdout.write(
-  `\nMuckWatch is starting: console at http://${config.console.host}:${config.console.port}/ ` +
-    `(health: /api/health), JT/T 808 on :${config.gps.jt808Port}. Ctrl-C stops.\n\n`,
-);
 
 let stopping = false;
 const stopAll = (): void => {
@@ -54,9 +98,25 @@ const stopAll = (): void => {
         else c.on('exit', res);
       }),
   );
-  void Promise.all(exited).then(() => {
+  void Promise.all([...exited, sim.stop()]).then(() => {
     process.exit(0);
   });
 };
 process.on('SIGINT', stopAll);
 process.on('SIGTERM', stopAll);
+
+const gpsHost = config.gps.host === '0.0.0.0' ? '127.0.0.1' : config.gps.host;
+if (await waitForPort(gpsHost, config.gps.jt808Port, 60_000)) {
+  const { live, crossBorder } = demoFleetTracks(Date.now(), 8);
+  say(
+    `truck simulator: ${String(live.length)} trucks live over JT/T 808, 1 cross-border trip sent as blind-area backlog`,
+  );
+  void replayTrack(crossBorder, { host: gpsHost, port: config.gps.jt808Port, speedup: 0 });
+  void replayFleet(live, { host: gpsHost, port: config.gps.jt808Port, speedup: 1 });
+} else {
+  say('the GPS gateway did not open its port: no truck simulator');
+}
+say(
+  `MuckWatch is running: console http://${config.console.host}:${String(config.console.port)}/ ` +
+    `(health: /api/health), JT/T 808 on :${String(config.gps.jt808Port)}. Ctrl-C stops.`,
+);

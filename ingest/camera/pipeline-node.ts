@@ -15,6 +15,8 @@ export interface PipelineNodeDeps {
   readonly config: Pick<Config, 'node' | 'paths' | 'pipeline' | 'redis'>;
   /** Receives every sampled frame of every camera this node holds (inference plugs in here). */
   readonly onFrame?: (frame: Frame) => void;
+  /** The detector's input size: frames are letterboxed to it whatever the camera's own setting says. */
+  readonly frameSize?: { readonly width: number; readonly height: number };
   /** A camera stopped on this node (released, lost, disabled): downstream state can be closed. */
   readonly onCameraStopped?: (cameraId: number) => void;
 }
@@ -166,7 +168,11 @@ export class PipelineNode {
       {
         cameraId: cam.id,
         source: { url: cam.url, transport: cam.transport },
-        frames: { fps: cam.fps, width: cam.width, height: cam.height },
+        frames: {
+          fps: cam.fps,
+          width: this.deps.frameSize?.width ?? cam.width,
+          height: this.deps.frameSize?.height ?? cam.height,
+        },
         recordingDir: join(config.paths.dataDir, 'recordings', String(cam.id)),
         segmentSeconds: p.segmentSeconds,
         ffmpegPath: config.paths.ffmpeg,
