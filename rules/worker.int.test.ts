@@ -237,8 +237,11 @@ describe('rules worker (PostGIS + Redis)', () => {
     await stop?.(); // replace the warm-up test's worker
     const fresh = await start(0);
     expect(fresh.reloads).toBe(0);
-    const { id: _id, ...cs1 } = TEST_ZONES.find((z) => z.code === 'CS1') ?? TEST_ZONES[0];
-    await saveZones(db.pool, [{ ...cs1, code: 'CS2' }]);
+    const cs2 = TEST_ZONES.filter((z) => z.code === 'CS1').map(({ id: _id, ...z }) => ({
+      ...z,
+      code: 'CS2',
+    }));
+    await saveZones(db.pool, cs2);
     const deadline = Date.now() + 10_000;
     while (fresh.reloads === 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
     expect(fresh.reloads).toBe(1);
