@@ -81,6 +81,9 @@ runProcess('pipeline', async (rt) => {
     log,
     config,
     ...(engine
+      ? { frameSize: { width: engine.manifest.input.width, height: engine.manifest.input.height } }
+      : {}),
+    ...(engine
       ? {
           onFrame: (f) => {
             engine.submit(f);
