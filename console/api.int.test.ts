@@ -132,7 +132,7 @@ describe('console API', () => {
     });
     expect(body.vehicles[0]?.confidence).toBeCloseTo(0.87, 5);
     expect(body.track).toHaveLength(10);
-    expect(body.evidence).toHaveLength(2);
+    expect(body.evidence).toHaveLength(3);
     expect(body.explanation).toEqual({ rule: 'dust', confidence: 0.91 });
     const audit = await readAudit(db.pool, { targetType: 'incident', targetId: String(s.incidents.d1) });
     expect(audit.map((a) => a.action)).toContain('incident.view');

@@ -145,14 +145,24 @@ describe.skipIf(!existsSync(CHROMIUM))('console in a real browser (Debian chromi
       timeout: 15_000,
     });
     // Seeking the clip moves the truck marker along the GPS track.
-    await aud.evaluate("document.querySelector('#replay-video').currentTime = 20");
+    await aud.evaluate("document.querySelector('#replay-video').currentTime = 12");
     await aud.waitForFunction(
       "Number(document.querySelector('#replay svg.track .cursor')?.getAttribute('cx')) > 0",
+    );
+    // Detection boxes are drawn over the clip at its playback time.
+    await aud.waitForFunction(
+      "Number(document.querySelector('#replay canvas.overlay')?.dataset.boxes ?? 0) > 0",
     );
     await aud.click('#replay .verify-btn');
     await aud.waitForSelector('#replay .badge.ok');
     await aud.click('#export');
     await aud.waitForSelector('#export-result .badge.ok', { timeout: 20_000 });
+    await aud.waitForFunction("(document.querySelector('#replay-video')?.readyState ?? 0) >= 1");
+    await aud.evaluate("document.querySelector('#replay-video').currentTime = 12");
+    await aud.waitForFunction(
+      "Number(document.querySelector('#replay canvas.overlay')?.dataset.boxes ?? 0) > 0",
+    );
+    await aud.waitForTimeout(300); // let the seeked frame paint under the boxes
     await aud.screenshot({ path: join(SHOTS, 'auditor-replay.png'), fullPage: true });
 
     await aud.goto(`${base}/#/kpi`);

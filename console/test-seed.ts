@@ -126,6 +126,30 @@ export async function seed(pool: Pool, dataDir: string): Promise<Seeded> {
     `INSERT INTO evidence (incident_id, kind, sha256, size_bytes, camera_id) VALUES ($1, 'snapshot', $2, $3, $4) RETURNING id`,
     [d1, snapSha, snapBytes.length, cameraId],
   );
+  // The clip's box track, from the fixture's ground truth (what the clip worker writes per clip).
+  const gt = JSON.parse(readFileSync(clipPath.replace(/\.mp4$/, '.gt.json'), 'utf8')) as {
+    startTime: string;
+    frames: { i: number; t: number; objects: { cls: string; box: [number, number, number, number] }[] }[];
+  };
+  const boxes = gt.frames
+    .filter((f) => f.i % 5 === 0)
+    .flatMap((f) =>
+      f.objects
+        .filter((o) => ['dust', 'truck_uncovered', 'debris_pile'].includes(o.cls))
+        .map((o) => ({
+          t: f.t,
+          cls: o.cls,
+          confidence: 0.9,
+          box: { x: o.box[0], y: o.box[1], w: o.box[2] - o.box[0], h: o.box[3] - o.box[1] },
+        })),
+    );
+  const trackBytes = Buffer.from(
+    JSON.stringify({ clipStart: new Date(Date.now() - 330_000).toISOString(), boxes }),
+  );
+  await pool.query(
+    `INSERT INTO evidence (incident_id, kind, sha256, size_bytes, camera_id) VALUES ($1, 'track', $2, $3, $4)`,
+    [d1, put(trackBytes, 'json'), trackBytes.length, cameraId],
+  );
   return {
     users,
     districtOperator,

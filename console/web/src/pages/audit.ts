@@ -2,6 +2,7 @@ import { api, ApiFailure, type IncidentDetail, type IncidentSummary, type Page a
 import { clear, h } from '../dom.js';
 import { fmtTime, statusName, t, typeName } from '../i18n.js';
 import type { Page } from '../page.js';
+import { withBoxOverlay, type BoxTrack } from './overlay.js';
 import { moveTrackCursor, trackSvg } from './track.js';
 
 interface AuditRow {
@@ -91,8 +92,16 @@ export const auditPage: Page = (root) => {
           preload: 'metadata',
         })
       : null;
+    const trackEv = d.evidence.find((e) => e.kind === 'track' && e.status === 'ready');
+    const boxes = trackEv
+      ? await api<BoxTrack>('GET', `/api/evidence/${String(trackEv.id)}/content`).catch(() => null)
+      : null;
     // The GPS track plays in step with the clip: clip start time + playback position.
-    const clipStart = clip?.rangeStart ? Date.parse(clip.rangeStart) : Date.parse(d.startedAt) - 10_000;
+    const clipStart = boxes
+      ? Date.parse(boxes.clipStart)
+      : clip?.rangeStart
+        ? Date.parse(clip.rangeStart)
+        : Date.parse(d.startedAt) - 10_000;
     video?.addEventListener('timeupdate', () => {
       moveTrackCursor(map, clipStart + video.currentTime * 1000);
     });
@@ -103,7 +112,11 @@ export const auditPage: Page = (root) => {
         h('h2', `${typeName(d.type)} `, h('small', `#${String(d.id)}`)),
         h(`span.badge.st-${d.status}`, statusName(d.status)),
       ),
-      h('div.media', video ?? h('div.placeholder', t('clip'), ' —'), map),
+      h(
+        'div.media',
+        video ? (boxes ? withBoxOverlay(video, boxes) : video) : h('div.placeholder', t('clip'), ' —'),
+        map,
+      ),
       h(
         'table.grid',
         h('thead', h('tr', h('th', t('evidence')), h('th', 'SHA-256'), h('th', t('status')), h('th', ''))),
