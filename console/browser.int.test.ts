@@ -170,6 +170,13 @@ describe.skipIf(!existsSync(CHROMIUM))('console in a real browser (Debian chromi
     expect(await aud.textContent('#kpi')).toContain('城建运输');
     await aud.screenshot({ path: join(SHOTS, 'auditor-kpi.png') });
 
+    const admin = await logIn('admin');
+    await admin.goto(`${base}/#/users`);
+    await admin.fill('input[name="new-username"]', 'officer2');
+    await admin.fill('input[type="password"]', 'longenough2');
+    await admin.click('.user-form button.primary');
+    await admin.waitForSelector('td:text-is("officer2")');
+
     const map = await logIn('operator');
     await map.goto(`${base}/#/map`);
     await map.waitForFunction("Number(document.querySelector('#map')?.dataset.frameMs ?? -1) >= 0");

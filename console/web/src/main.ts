@@ -9,6 +9,7 @@ import { loginPage } from './pages/login.js';
 import { kpiPage } from './pages/kpi.js';
 import { mapPage } from './pages/map.js';
 import { tasksPage } from './pages/tasks.js';
+import { usersPage } from './pages/users.js';
 import type { Page } from './page.js';
 
 const PAGES: { path: string; label: Key; roles: User['role'][]; page: Page }[] = [
@@ -18,6 +19,7 @@ const PAGES: { path: string; label: Key; roles: User['role'][]; page: Page }[] =
   { path: 'tasks', label: 'tasks', roles: ['enforcement', 'admin'], page: tasksPage },
   { path: 'audit', label: 'audit', roles: ['auditor', 'admin'], page: auditPage },
   { path: 'kpi', label: 'kpi', roles: ['operator', 'auditor', 'admin'], page: kpiPage },
+  { path: 'users', label: 'users', roles: ['admin'], page: usersPage },
 ];
 
 /** Where each role lands after logging in. */
