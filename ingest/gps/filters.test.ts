@@ -91,6 +91,17 @@ describe('point filters', () => {
     expect(reasons(f, [pt(70, 114.2003, 22.54)])).toEqual([null]);
   });
 
+  it('forgets a batch that could not be stored, so its re-send is judged afresh', () => {
+    const f = new PointFilter(S);
+    expect(reasons(f, [pt(0)])).toEqual([null]);
+    const lost = f.screen([pt(100), pt(110)], NOW);
+    expect(lost.accepted).toHaveLength(2);
+    f.undo(lost);
+    // Without undo these would be duplicates; and 50 would be out of order behind 110.
+    expect(reasons(f, [pt(50)])).toEqual([null]);
+    expect(reasons(f, [pt(100), pt(110)])).toEqual([null, null]);
+  });
+
   it('screens a batch in fix-time order', () => {
     const f = new PointFilter(S);
     const r = f.screen([pt(20), pt(0), pt(10)], NOW);

@@ -40,6 +40,8 @@ export interface Rejected {
 export interface Screened {
   readonly accepted: GpsPoint[];
   readonly rejected: Rejected[];
+  /** Device state before this batch, for `undo` when the batch cannot be stored after all. */
+  readonly before: ReadonlyMap<string, { newest: Anchor | null; jump: DeviceState['jump'] }>;
 }
 
 interface Anchor {
@@ -64,9 +66,14 @@ export class PointFilter {
 
   /** Screen a batch (processed in fix-time order); updates per-device state for accepted points. */
   screen(points: readonly GpsPoint[], nowMs: number): Screened {
-    const out: Screened = { accepted: [], rejected: [] };
+    const before = new Map<string, { newest: Anchor | null; jump: DeviceState['jump'] }>();
+    const out: Screened = { accepted: [], rejected: [], before };
     const ordered = [...points].sort((a, b) => a.fixTimeMs - b.fixTimeMs);
     for (const p of ordered) {
+      if (!before.has(p.deviceId)) {
+        const d = this.device(p.deviceId);
+        before.set(p.deviceId, { newest: d.newest, jump: d.jump });
+      }
       const verdict = this.check(p, nowMs);
       if (verdict) out.rejected.push({ point: p, ...verdict });
       else out.accepted.push(p);
@@ -116,9 +123,16 @@ export class PointFilter {
     return null;
   }
 
-  /** Points that could not be stored after all: a re-send of them must not count as a duplicate. */
-  forget(points: readonly GpsPoint[]): void {
-    for (const p of points) this.devices.get(p.deviceId)?.seen.delete(p.fixTimeMs);
+  /** A batch that could not be stored after all: its re-send must be judged as if it were new. */
+  undo(screened: Screened): void {
+    for (const p of screened.accepted) this.devices.get(p.deviceId)?.seen.delete(p.fixTimeMs);
+    for (const [id, b] of screened.before) {
+      const d = this.devices.get(id);
+      if (d) {
+        d.newest = b.newest;
+        d.jump = b.jump;
+      }
+    }
   }
 
   /** km/h when moving from a to b is impossible, else null. */

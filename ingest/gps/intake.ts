@@ -80,11 +80,12 @@ export class GpsIntake implements Intake {
   }
 
   async submit(points: readonly GpsPoint[]): Promise<SubmitResult> {
-    const { accepted, rejected } = this.filter.screen(points, this.now());
+    const screened = this.filter.screen(points, this.now());
+    const { accepted, rejected } = screened;
     try {
       await this.writer.write(accepted, rejected);
     } catch (err) {
-      this.filter.forget(accepted);
+      this.filter.undo(screened);
       throw err;
     }
     return { accepted: accepted.length, rejected };
