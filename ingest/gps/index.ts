@@ -40,3 +40,4 @@ export {
   TEST_INTAKE_SETTINGS,
   type Harness as GpsHarness,
 } from './harness.js';
+export { runFuzz, type FuzzResult } from './fuzz.js';
