@@ -113,8 +113,12 @@ function runClip(
   return { mota: mota(frames), idf1: idf1(frames), events: spans, truth: gt.events };
 }
 
-/** Event-level matching: same type, time spans overlapping (1 s slack for the rules' own windows). */
-function matchEvents(events: Span[], truth: Span[]): { tp: number; fp: number; fn: number } {
+/**
+ * Event-level matching: same type, time spans overlapping (1 s slack for the rules' own windows).
+ * An unmatched event that overlaps a true event already matched is a fragment (`dup`: one real
+ * event reported twice), not a false alarm (`fp`: nothing happened).
+ */
+function matchEvents(events: Span[], truth: Span[]): { tp: number; fp: number; fn: number; dup: number } {
   const overlaps = (a: Span, b: Span) => a.type === b.type && a.start <= b.end + 1 && b.start <= a.end + 1;
   const used = new Set<number>();
   let tp = 0;
@@ -125,12 +129,14 @@ function matchEvents(events: Span[], truth: Span[]): { tp: number; fp: number; f
       tp++;
     }
   }
-  return { tp, fp: events.length - used.size, fn: truth.length - tp };
+  const rest = events.filter((_, i) => !used.has(i));
+  const dup = rest.filter((e) => truth.some((g) => overlaps(e, g))).length;
+  return { tp, fp: rest.length - dup, fn: truth.length - tp, dup };
 }
 
 describe('tracker and camera rules on the committed fixture clips (ground-truth boxes as detections)', () => {
   const clips: [string, number][] = [
-    ['dumping-gate', 5],
+    ['dumping-gate', 4],
     ['vending-street', 3],
     ['distractors-day', 0],
     ['distractors-night-rain', 0],
@@ -141,14 +147,15 @@ describe('tracker and camera rules on the committed fixture clips (ground-truth 
       expect(r.mota.mota).toBeGreaterThanOrEqual(0.85);
       expect(r.idf1.idf1).toBeGreaterThanOrEqual(0.9);
       expect(r.truth).toHaveLength(expected);
-      expect(matchEvents(r.events, r.truth)).toEqual({ tp: expected, fp: 0, fn: 0 });
+      expect(matchEvents(r.events, r.truth)).toEqual({ tp: expected, fp: 0, fn: 0, dup: 0 });
     });
   }
 
-  it('with a harsher detector (12 % dropped, 8 % truck cover misread, spurious event-class boxes): precision 1, recall ≥ 0.95', () => {
+  it('with a harsher detector (12 % dropped, 8 % truck cover misread, spurious event-class boxes): no false alarm, recall ≥ 0.95, rare fragments', () => {
     let tp = 0;
     let fp = 0;
     let fn = 0;
+    let dup = 0;
     for (const [name] of clips) {
       for (let seed = 1; seed <= 6; seed++) {
         const r = runClip(name, seed, true);
@@ -156,10 +163,13 @@ describe('tracker and camera rules on the committed fixture clips (ground-truth 
         tp += m.tp;
         fp += m.fp;
         fn += m.fn;
+        dup += m.dup;
       }
     }
-    // 6 seeds × 8 events; a dropped-then-recovered dust cloud may merge two dust events into one.
+    // 6 seeds × 7 events. A dust cloud whose boxes drop out for longer than the close gap can be
+    // reported as two events (a fragment): counted apart from false alarms, and kept rare.
     expect(fp).toBe(0);
     expect(tp / (tp + fn)).toBeGreaterThanOrEqual(0.95);
+    expect(dup).toBeLessThanOrEqual(2);
   });
 });
