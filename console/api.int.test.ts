@@ -425,4 +425,54 @@ describe('console API', () => {
     );
     expect((await kpi(get('operator'))).overall).toMatchObject({ closed: 1, closedOnTime: 0 });
   });
+
+  it('stores an officer photo of the handling as evidence, refuses anything but JPEG, and audits it', async () => {
+    const url = `/api/incidents/${s.incidents.d1}/photos`;
+    const jpeg = Buffer.concat([
+      Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+      Buffer.from('photo of the cleaned road'),
+    ]);
+    const bad = await app.inject({
+      method: 'POST',
+      url,
+      headers: as(get('enforcement')),
+      payload: { jpegBase64: Buffer.from('GIF89a-not-a-jpeg').toString('base64') },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'MW_VALIDATION' });
+    const other = await app.inject({
+      method: 'POST',
+      url: `/api/incidents/${s.incidents.d2}/photos`,
+      headers: as(get('enforcement')),
+      payload: { jpegBase64: jpeg.toString('base64') },
+    });
+    expect(other.statusCode).toBe(404); // not dispatched to this officer's team
+    const ok = await app.inject({
+      method: 'POST',
+      url,
+      headers: as(get('enforcement')),
+      payload: { jpegBase64: jpeg.toString('base64') },
+    });
+    expect(ok.statusCode).toBe(200);
+    const { evidenceId } = ok.json<{ evidenceId: number }>();
+    const detail = (
+      await app.inject({ url: `/api/incidents/${s.incidents.d1}`, headers: as(get('operator')) })
+    ).json<{
+      evidence: { id: number; kind: string; capturedBy: string | null; cameraId: number | null }[];
+    }>();
+    expect(detail.evidence.find((e) => e.id === evidenceId)).toMatchObject({
+      kind: 'snapshot',
+      capturedBy: 'enforcement',
+      cameraId: null,
+    });
+    const file = await app.inject({
+      url: `/api/evidence/${evidenceId}/content`,
+      headers: as(get('auditor')),
+    });
+    expect(file.rawPayload.equals(jpeg)).toBe(true);
+    const actions = (
+      await readAudit(db.pool, { targetType: 'incident', targetId: String(s.incidents.d1) })
+    ).map((a) => a.action);
+    expect(actions).toContain('evidence.photo_added');
+  });
 });

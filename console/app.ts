@@ -18,6 +18,7 @@ import { authRoutes } from './routes/auth.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { kpiRoutes } from './routes/kpi.js';
+import { photoRoutes } from './routes/photos.js';
 import { streamRoutes } from './routes/stream.js';
 import { userRoutes } from './routes/users.js';
 import { worldRoutes } from './routes/world.js';
@@ -125,6 +126,7 @@ export function buildApp(deps: ConsoleDeps): ConsoleApp {
     auditRoutes(api, ctx);
     worldRoutes(api, ctx);
     kpiRoutes(api, ctx);
+    photoRoutes(api, ctx);
     userRoutes(api, ctx);
     streamRoutes(api, ctx);
     if (deps.web ?? true) webRoutes(api);

@@ -50,6 +50,7 @@ const POLICY: Record<string, Access> = {
   'POST /api/users/:id/password': ['admin'],
   'GET /api/stream': 'authenticated',
   'GET /api/kpi': ['operator', 'auditor', 'admin'],
+  'POST /api/incidents/:id/photos': ['enforcement', 'admin'],
 };
 
 describe('authorization matrix: every role × every route', () => {

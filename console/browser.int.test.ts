@@ -123,12 +123,18 @@ describe.skipIf(!existsSync(CHROMIUM))('console in a real browser (Debian chromi
     const task = `#tasks article[data-id="${String(s.incidents.d1)}"]`;
     await enf.waitForSelector(task);
     await enf.fill(`${task} textarea`, '已到场，渣土已清理');
+    await enf.setInputFiles(`${task} input.photo`, {
+      name: 'site.jpg',
+      mimeType: 'image/jpeg',
+      buffer: s.snapshotBytes,
+    });
     await enf.screenshot({ path: join(SHOTS, 'enforcement-phone.png') });
     await enf.click(`${task} button.handle`);
     await enf.waitForSelector(task, { state: 'detached' });
 
     // The operator's page hears the change live and offers verification.
     await op.waitForSelector('#act-verify', { timeout: 10_000 });
+    await op.waitForSelector('#detail .photos img'); // the officer's site photo
     await op.click('#act-verify');
     await op.waitForSelector('#act-close');
     await op.click('#act-close');

@@ -177,9 +177,11 @@ export async function incidentExtras(pool: Pool, id: number, startedAt: string, 
     missing_reason: string | null;
     legal_hold: boolean;
     created_at: Date;
+    captured_by: string | null;
   }>(
-    `SELECT id, kind, status, sha256, size_bytes, duration_s, camera_id, range_start, range_end,
-            missing_reason, legal_hold, created_at FROM evidence WHERE incident_id = $1 ORDER BY id`,
+    `SELECT e.id, e.kind, e.status, e.sha256, e.size_bytes, e.duration_s, e.camera_id, e.range_start,
+            e.range_end, e.missing_reason, e.legal_hold, e.created_at, u.username AS captured_by
+       FROM evidence e LEFT JOIN users u ON u.id = e.captured_by WHERE e.incident_id = $1 ORDER BY e.id`,
     [id],
   );
   const transitions = await pool.query<{
@@ -238,6 +240,7 @@ export async function incidentExtras(pool: Pool, id: number, startedAt: string, 
       missingReason: e.missing_reason,
       legalHold: e.legal_hold,
       createdAt: e.created_at.toISOString(),
+      capturedBy: e.captured_by,
     })),
     transitions: transitions.rows.map((t) => ({
       from: t.from_status,

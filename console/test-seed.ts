@@ -23,6 +23,7 @@ export interface Seeded {
   readonly vehicleId: number;
   readonly evidence: { clip: number; snapshot: number };
   readonly clipBytes: Buffer;
+  readonly snapshotBytes: Buffer;
 }
 
 export async function seed(pool: Pool, dataDir: string): Promise<Seeded> {
@@ -159,6 +160,7 @@ export async function seed(pool: Pool, dataDir: string): Promise<Seeded> {
     vehicleId,
     evidence: { clip, snapshot },
     clipBytes,
+    snapshotBytes: snapBytes,
   };
 }
 

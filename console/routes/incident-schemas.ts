@@ -96,6 +96,7 @@ export const incidentDetail = obj({
       missingReason: nullableString,
       legalHold: { type: 'boolean' },
       createdAt: { type: 'string' },
+      capturedBy: nullableString,
     }),
   },
   transitions: {

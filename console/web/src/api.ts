@@ -66,6 +66,8 @@ export interface Evidence {
   missingReason: string | null;
   rangeStart: string | null;
   legalHold: boolean;
+  cameraId: number | null;
+  capturedBy: string | null;
   createdAt: string;
 }
 

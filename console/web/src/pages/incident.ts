@@ -20,7 +20,10 @@ export async function incidentView(
     clear(el, h('p.error', err instanceof ApiFailure ? err.body.message : String(err)));
     return;
   }
-  const snap = d.evidence.find((e) => e.kind === 'snapshot' && e.status === 'ready');
+  const snap = d.evidence.find((e) => e.kind === 'snapshot' && e.status === 'ready' && e.cameraId !== null);
+  const photos = d.evidence.filter(
+    (e) => e.kind === 'snapshot' && e.status === 'ready' && e.capturedBy !== null,
+  );
   const clip = d.evidence.find((e) => e.kind === 'clip' && e.status === 'ready');
   const missing = d.evidence.filter((e) => e.status === 'missing');
   const overdue = d.slaDueAt !== null && Date.parse(d.slaDueAt) < Date.now() && d.status !== 'closed';
@@ -108,6 +111,18 @@ export async function incidentView(
         h('dd', typeof v === 'string' ? v : JSON.stringify(v)),
       ]),
     ),
+    photos.length
+      ? h(
+          'div.photos',
+          ...photos.map((p) =>
+            h(
+              'figure',
+              h('img', { src: `/api/evidence/${String(p.id)}/content`, alt: t('photo') }),
+              h('figcaption', `${p.capturedBy ?? ''} ${fmtTime(p.createdAt)}`),
+            ),
+          ),
+        )
+      : null,
     h('h3', t('lifecycle')),
     actions(d, user, reload),
     h(

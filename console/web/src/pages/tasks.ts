@@ -14,6 +14,7 @@ export const tasksPage: Page = (root) => {
   };
   const task = (i: IncidentSummary): HTMLElement => {
     const notes = h('textarea.notes', { placeholder: t('notes'), rows: 3 });
+    const photo = h('input.photo', { type: 'file', accept: 'image/*', capture: 'environment' });
     const msg = h('p.error');
     const body = h('div.task-more');
     const act = (step: string, payload?: object) => async () => {
@@ -43,6 +44,7 @@ export const tasksPage: Page = (root) => {
         : null,
       body,
       notes,
+      h('label.photo-label', t('photo'), photo),
       h(
         'div.row',
         h('button', { onclick: act('accept') }, t('accept')),
@@ -50,6 +52,17 @@ export const tasksPage: Page = (root) => {
           'button.primary.handle',
           {
             onclick: async () => {
+              const file = photo.files?.[0];
+              if (file) {
+                try {
+                  await api('POST', `/api/incidents/${String(i.id)}/photos`, {
+                    jpegBase64: await toJpegBase64(file),
+                  });
+                } catch (err) {
+                  msg.textContent = err instanceof ApiFailure ? err.body.message : String(err);
+                  return;
+                }
+              }
               await act('handle', { note: notes.value.trim() || '—' })();
             },
           },
@@ -71,3 +84,15 @@ export const tasksPage: Page = (root) => {
   void load();
   return onLive({ incident: () => void load() });
 };
+
+/** Phone photos are large: re-encode to a JPEG of at most 1600 px on the long side before upload. */
+async function toJpegBase64(file: File): Promise<string> {
+  const bitmap = await createImageBitmap(file);
+  const scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height));
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(bitmap.width * scale);
+  canvas.height = Math.round(bitmap.height * scale);
+  canvas.getContext('2d')?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  const dataUrl = canvas.toDataURL('image/jpeg', 0.85);
+  return dataUrl.slice(dataUrl.indexOf(',') + 1);
+}
