@@ -34,6 +34,7 @@ export const alertsPage: Page = (root, user) => {
         h('span', i.jurisdictionCode ?? ''),
         h('span.plate', i.plate ?? ''),
       ),
+      slaLine(i),
     );
 
   const load = async (): Promise<void> => {
@@ -70,7 +71,12 @@ export const alertsPage: Page = (root, user) => {
   );
   void load();
   if (selected) open(selected);
-  return stop;
+  // SLA timers count down with the list.
+  const timer = setInterval(() => void load(), 60_000);
+  return () => {
+    stop();
+    clearInterval(timer);
+  };
 };
 
 /** A short tone for a new alert (browsers allow it after the user has interacted with the page). */
@@ -87,4 +93,18 @@ function beep(): void {
   } catch {
     /* no audio: the card still flashes */
   }
+}
+
+/** The step's deadline (SLA timer): time left, or how late it is, refreshed with the list. */
+function slaLine(i: IncidentSummary): HTMLElement | null {
+  if (!i.slaDueAt || i.status === 'closed') return null;
+  const leftMin = Math.round((Date.parse(i.slaDueAt) - Date.now()) / 60_000);
+  const late = leftMin < 0;
+  const span =
+    Math.abs(leftMin) >= 60 ? `${(Math.abs(leftMin) / 60).toFixed(1)} h` : `${String(Math.abs(leftMin))} min`;
+  return h(
+    `div.row.sub.sla${late ? '.late' : ''}`,
+    h('span', `${t('slaDue')} ${fmtTime(i.slaDueAt, false)}`),
+    h('span', late ? `${t('overdue')} ${span}` : `${t('left')} ${span}`),
+  );
 }
