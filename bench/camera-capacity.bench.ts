@@ -6,20 +6,21 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCameraSimulator } from '../fixtures/index.js';
+import { startCameraSimulator, testPatternClip } from '../fixtures/index.js';
 import { CameraSupervisor } from '../ingest/index.js';
-import { makeBenchClip } from './lib-clips.js';
 import { cpuSeconds, findPids } from './lib-proc.js';
 import type { Benchmark } from './record.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const benchClip = (width: number, height: number): string =>
+  testPatternClip({ width, height, seconds: 20, cacheDir: '.data/bench' });
 const MAX = 12;
 
 const bench: Benchmark = {
   name: 'camera-capacity',
   async run() {
     const sim = await startCameraSimulator({
-      streams: [{ path: 'cam', clips: [makeBenchClip(1920, 1080, 20)] }],
+      streams: [{ path: 'cam', clips: [benchClip(1920, 1080)] }],
     });
     let sustained = 0;
     let limit = `not reached up to ${String(MAX)} cameras`;

@@ -8,14 +8,15 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCameraSimulator } from '../fixtures/index.js';
+import { startCameraSimulator, testPatternClip } from '../fixtures/index.js';
 import { CameraSupervisor } from '../ingest/index.js';
-import { makeBenchClip } from './lib-clips.js';
 import { cpuSeconds, findPids } from './lib-proc.js';
 import type { Benchmark } from './record.js';
 
 const WINDOW_MS = 10_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const benchClip = (width: number, height: number): string =>
+  testPatternClip({ width, height, seconds: 20, cacheDir: '.data/bench' });
 
 async function measure(pid: number): Promise<number> {
   await sleep(2000); // past start-up
@@ -62,7 +63,7 @@ async function pipelineFfmpeg(url: string, path: string): Promise<number> {
 const bench: Benchmark = {
   name: 'camera-cpu',
   async run() {
-    const clips = { '720p': makeBenchClip(1280, 720, 20), '1080p': makeBenchClip(1920, 1080, 20) };
+    const clips = { '720p': benchClip(1280, 720), '1080p': benchClip(1920, 1080) };
     const sim = await startCameraSimulator({
       streams: Object.entries(clips).map(([path, file]) => ({ path, clips: [file] })),
     });

@@ -11,7 +11,7 @@ import {
   type TestRedis,
 } from '../../core/testing/services.js';
 import { PipelineNode } from './pipeline-node.js';
-import { makeClip } from './testing-clips.int-helper.js';
+import { testPatternClip as makeClip } from '../../fixtures/index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -2,10 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clipBase, startCameraSimulator, type CameraSimulator } from '../../fixtures/index.js';
 import type { CameraHealth, Frame, RecordedSegment, RecordingGap } from './health.js';
 import { CameraSupervisor, type SupervisorConfig } from './supervisor.js';
-import { makeClip } from './testing-clips.int-helper.js';
+import {
+  clipBase,
+  startCameraSimulator,
+  testPatternClip as makeClip,
+  type CameraSimulator,
+} from '../../fixtures/index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function waitFor(pred: () => boolean, timeoutMs: number, what: string): Promise<void> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CameraHealth, Frame, RecordedSegment } from './health.js';
 import { CameraSupervisor, type SupervisorConfig } from './supervisor.js';
-import { makeClip } from './testing-clips.int-helper.js';
+import { testPatternClip as makeClip } from '../../fixtures/index.js';
 
 const base = (url: string): SupervisorConfig => ({
   cameraId: 1,
