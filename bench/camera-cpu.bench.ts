@@ -1,7 +1,7 @@
 /**
  * CPU per camera for one pipeline ffmpeg (recording copy + 5 fps letterboxed RGB frames) against
  * a plain `ffmpeg -i URL -f null -` on the same RTSP stream, in the same run, for 720p25 and
- * 1080p25. CPU is read from /proc (user + system seconds), so other load on the machine changes
+ * 1080p25 (medians of three alternating runs each). CPU is read from /proc (user + system seconds), so other load on the machine changes
  * wall time more than the measure. Target: ratio ≤ 1.15.
  */
 import { spawn } from 'node:child_process';
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCameraSimulator, testPatternClip } from '../fixtures/index.js';
 import { CameraSupervisor } from '../ingest/index.js';
-import { cpuSeconds, findPids } from './lib-proc.js';
+import { cpuSeconds, findPids, median } from './lib-proc.js';
 import type { Benchmark } from './record.js';
 
 const WINDOW_MS = 10_000;
@@ -70,8 +70,15 @@ const bench: Benchmark = {
     const rows: Record<string, { plain: number; ours: number }> = {};
     try {
       for (const path of Object.keys(clips)) {
-        const plain = await plainFfmpeg(sim.url(path));
-        const ours = await pipelineFfmpeg(sim.url(path), path);
+        // Alternate the two, three times each: other load on the machine drifts over minutes.
+        const plains: number[] = [];
+        const ourses: number[] = [];
+        for (let rep = 0; rep < 3; rep++) {
+          plains.push(await plainFfmpeg(sim.url(path)));
+          ourses.push(await pipelineFfmpeg(sim.url(path), path));
+        }
+        const plain = median(plains);
+        const ours = median(ourses);
         rows[path] = { plain, ours };
         process.stdout.write(
           `  ${path}: plain ${plain.toFixed(3)} CPU-s/s, pipeline ${ours.toFixed(3)} CPU-s/s\n`,

@@ -34,7 +34,7 @@ export function letterboxFilter(spec: FrameSpec): string {
   const { fps, width: w, height: h } = spec;
   return [
     `fps=${String(fps)}`,
-    `scale=${String(w)}:${String(h)}:force_original_aspect_ratio=decrease:flags=bilinear`,
+    `scale=${String(w)}:${String(h)}:force_original_aspect_ratio=decrease:flags=fast_bilinear`,
     `pad=${String(w)}:${String(h)}:(ow-iw)/2:(oh-ih)/2:color=${LETTERBOX_PAD}`,
     'format=rgb24',
   ].join(',');

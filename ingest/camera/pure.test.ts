@@ -29,7 +29,7 @@ describe('ffmpeg command line', () => {
 
   it('letterboxes to the model size with pad 114 at the detect rate', () => {
     expect(letterboxFilter({ fps: 5, width: 640, height: 384 })).toBe(
-      'fps=5,scale=640:384:force_original_aspect_ratio=decrease:flags=bilinear,' +
+      'fps=5,scale=640:384:force_original_aspect_ratio=decrease:flags=fast_bilinear,' +
         'pad=640:384:(ow-iw)/2:(oh-ih)/2:color=0x727272,format=rgb24',
     );
     expect(plan.frames.options).toContain('rawvideo');
