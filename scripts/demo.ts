@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
+import { createUser } from '../console/index.js';
 import { PROCESSES, createPool, loadProcessConfig } from '../core/index.js';
 import {
   DEMO_CAMERAS,
@@ -56,8 +57,34 @@ const sim = await startCameraSimulator({
 );
 say(`camera simulator: ${String(streams.length)} streams at rtsp://${sim.host}:${String(sim.port)}/`);
 
+const DEMO_PASSWORD = 'muckwatch-demo';
+const DEMO_USERS = [
+  { username: 'operator', displayName: '值班员', role: 'operator' },
+  { username: 'officer', displayName: '执法队员', role: 'enforcement' },
+  { username: 'auditor', displayName: '审计员', role: 'auditor' },
+  { username: 'admin', displayName: '管理员', role: 'admin' },
+] as const;
+
 const pool = createPool(config.database);
 const seeded = await seedCity(pool, { rtspBase: `rtsp://${sim.host}:${String(sim.port)}` });
+const team = await pool.query<{ id: string }>(
+  `INSERT INTO teams (name, jurisdiction_code) VALUES ('中心区执法一中队', 'JD-HOME')
+   ON CONFLICT (name) DO UPDATE SET jurisdiction_code = EXCLUDED.jurisdiction_code RETURNING id`,
+);
+for (const u of DEMO_USERS) {
+  const exists = await pool.query('SELECT 1 FROM users WHERE username = $1', [u.username]);
+  if (exists.rowCount) continue;
+  await createUser(
+    pool,
+    {
+      ...u,
+      password: DEMO_PASSWORD,
+      jurisdictionCode: null,
+      teamId: u.role === 'enforcement' ? Number(team.rows[0]?.id) : null,
+    },
+    { id: null, name: 'demo' },
+  );
+}
 await pool.end();
 say(
   `demo city: ${String(seeded.zones)} zones, ${String(seeded.cameras)} cameras, ${String(seeded.vehicles)} trucks`,
@@ -119,4 +146,7 @@ if (await waitForPort(gpsHost, config.gps.jt808Port, 60_000)) {
 say(
   `MuckWatch is running: console http://${config.console.host}:${String(config.console.port)}/ ` +
     `(health: /api/health), JT/T 808 on :${String(config.gps.jt808Port)}. Ctrl-C stops.`,
+);
+say(
+  `demo logins (password ${DEMO_PASSWORD}): ${DEMO_USERS.map((u) => `${u.username} (${u.role})`).join(', ')}`,
 );
