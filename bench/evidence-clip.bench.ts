@@ -19,11 +19,39 @@ function median(xs: number[]): number {
 
 function makeSegments(dir: string): { path: string; startMs: number; endMs: number }[] {
   execFileSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=25', '-t', '44',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '50', '-b:v', '4M', '-pix_fmt', 'yuv420p',
-    '-f', 'segment', '-segment_time', '4', '-segment_format', 'mpegts', '-reset_timestamps', '1',
-    '-segment_list', join(dir, 'list.csv'), '-segment_list_type', 'csv', join(dir, 'seg%03d.ts'),
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1920x1080:rate=25',
+    '-t',
+    '44',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '50',
+    '-b:v',
+    '4M',
+    '-pix_fmt',
+    'yuv420p',
+    '-f',
+    'segment',
+    '-segment_time',
+    '4',
+    '-segment_format',
+    'mpegts',
+    '-reset_timestamps',
+    '1',
+    '-segment_list',
+    join(dir, 'list.csv'),
+    '-segment_list_type',
+    'csv',
+    join(dir, 'seg%03d.ts'),
   ]);
   return readFileSync(join(dir, 'list.csv'), 'utf8')
     .trim()
@@ -46,7 +74,20 @@ const bench: Benchmark = {
       const list = join(dir, `bare${String(i)}.txt`);
       writeFileSync(list, used.map((s) => `file '${s.path}'`).join('\n'));
       let t = performance.now();
-      execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', join(dir, `bare${String(i)}.mp4`)]);
+      execFileSync('ffmpeg', [
+        '-v',
+        'error',
+        '-y',
+        '-f',
+        'concat',
+        '-safe',
+        '0',
+        '-i',
+        list,
+        '-c',
+        'copy',
+        join(dir, `bare${String(i)}.mp4`),
+      ]);
       bare.push(performance.now() - t);
 
       t = performance.now();
