@@ -68,11 +68,27 @@ describe('inference engine (zoo model, real onnxruntime threads)', () => {
       onError: (e) => errors.push(e),
     });
     try {
-      engine.submit({ cameraId: 1, seq: 0, time: 0, data: new Uint8Array(10), sourceWidth: 64, sourceHeight: 64 });
-      engine.submit({ cameraId: 1, seq: 1, time: 200, data: new Uint8Array(64 * 64 * 3), sourceWidth: 64, sourceHeight: 64 });
+      engine.submit({
+        cameraId: 1,
+        seq: 0,
+        time: 0,
+        data: new Uint8Array(10),
+        sourceWidth: 64,
+        sourceHeight: 64,
+      });
+      engine.submit({
+        cameraId: 1,
+        seq: 1,
+        time: 200,
+        data: new Uint8Array(64 * 64 * 3),
+        sourceWidth: 64,
+        sourceHeight: 64,
+      });
       const until = Date.now() + 10_000;
       while (results.length < 1 && Date.now() < until) await sleep(50);
-      expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/the model wants 64x64 RGB/) as unknown]);
+      expect(errors.map((e) => e.message)).toEqual([
+        expect.stringMatching(/the model wants 64x64 RGB/) as unknown,
+      ]);
       expect(results.map((r) => r.seq)).toEqual([1]);
     } finally {
       await engine.close();

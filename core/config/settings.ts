@@ -123,7 +123,8 @@ export const SETTINGS = [
     env: 'CONSOLE_LOGIN_MAX_FAILURES',
     kind: int(1, 1000),
     default: 5,
-    description: 'Failed logins per user name and address within 15 minutes before further tries are refused.',
+    description:
+      'Failed logins per user name and address within 15 minutes before further tries are refused.',
   },
   {
     key: 'console.secureCookie',
@@ -428,7 +429,8 @@ export const SETTINGS = [
     env: 'EVIDENCE_SIGNING_KEY',
     kind: str,
     default: '',
-    description: 'Ed25519 private key (PEM file) that signs exports. Empty = DATA_DIR/keys/evidence-ed25519.pem, created on first use.',
+    description:
+      'Ed25519 private key (PEM file) that signs exports. Empty = DATA_DIR/keys/evidence-ed25519.pem, created on first use.',
   },
   {
     key: 'inference.model',
