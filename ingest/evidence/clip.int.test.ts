@@ -11,6 +11,7 @@ import { RecordingIndex } from '../camera/index.js';
 import { parseSegmentList } from '../camera/segment-list.js';
 import { makeClipEvidence } from './clip-job.js';
 import { probeVideo } from './clipper.js';
+import { tsKeyframeTimes } from './ts-keyframes.js';
 
 const FPS = 10;
 const BASE = Date.parse('2026-11-27T08:00:00.000Z');
@@ -112,6 +113,35 @@ describe('evidence clips cut from the ring buffer', () => {
   });
   afterAll(async () => {
     await db.cleanup();
+  });
+
+  it('finds the same keyframes in a segment as ffprobe does', async () => {
+    const cover = await index.cover(cameraId, BASE, BASE + 20_000);
+    for (const seg of cover.segments.slice(0, 3)) {
+      const probe = execFileSync('ffprobe', [
+        '-v',
+        'error',
+        '-select_streams',
+        'v:0',
+        '-show_entries',
+        'packet=pts_time,flags',
+        '-of',
+        'csv=p=0',
+        seg.path,
+      ]).toString();
+      const rows = probe
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => l.split(','));
+      const t0 = Math.min(...rows.map((r) => Number(r[0])));
+      const expected = rows.filter((r) => r[1]?.includes('K')).map((r) => Number(r[0]) - t0);
+      const got = tsKeyframeTimes(readFileSync(seg.path));
+      expect(got.length).toBe(expected.length);
+      got.forEach((t, i) => {
+        expect(t).toBeCloseTo(expected[i] ?? NaN, 3);
+      });
+      expect(got.length).toBeGreaterThanOrEqual(2); // 2 s segments, 1 s GOP
+    }
   });
 
   it('cuts across segment joins without re-encoding, within a GOP of the request, and stores it by hash', async () => {

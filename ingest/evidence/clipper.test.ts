@@ -25,3 +25,30 @@ describe('clip plan', () => {
     expect(ffprobeFor('ffmpeg')).toBe('ffprobe');
   });
 });
+
+describe('MPEG-TS keyframe scan', () => {
+  it('reads the PTS of a random-access video PES, relative to the first', async () => {
+    const { tsKeyframeTimes } = await import('./ts-keyframes.js');
+    const packet = (pts: number, rai: boolean): Uint8Array => {
+      const p = new Uint8Array(188).fill(0xff);
+      p.set([0x47, 0x41, 0x00, 0x30, 7, rai ? 0x40 : 0x00]); // PUSI, PID 0x100, adaptation + payload
+      const at = 4 + 1 + 7;
+      const b = [
+        0x21 | (((pts / 2 ** 30) & 0x07) << 1),
+        (pts >> 22) & 0xff,
+        (((pts >> 15) & 0x7f) << 1) | 1,
+        (pts >> 7) & 0xff,
+        ((pts & 0x7f) << 1) | 1,
+      ];
+      p.set([0, 0, 1, 0xe0, 0, 0, 0x80, 0x80, 5, ...b], at);
+      return p;
+    };
+    const data = new Uint8Array([
+      ...packet(126_000, true),
+      ...packet(129_600, false),
+      ...packet(216_000, true),
+    ]);
+    expect(tsKeyframeTimes(data)).toEqual([0, 1]);
+    expect(tsKeyframeTimes(new Uint8Array(500))).toEqual([]);
+  });
+});

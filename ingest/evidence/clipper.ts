@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { writeFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { tsKeyframeTimes } from './ts-keyframes.js';
 
 const run = promisify(execFile);
 
@@ -37,28 +38,6 @@ export function clipPlan(
   };
 }
 
-/** Keyframe times (seconds from the file's start) from the packet index: no decoding. */
-export async function keyframeTimes(ffmpeg: string, path: string): Promise<number[]> {
-  const { stdout } = await run(ffprobeFor(ffmpeg), [
-    '-v',
-    'error',
-    '-select_streams',
-    'v:0',
-    '-show_entries',
-    'packet=pts_time,flags',
-    '-of',
-    'csv=p=0',
-    path,
-  ]);
-  const rows = stdout
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => l.split(','));
-  const times = rows.filter((r) => r[1]?.includes('K')).map((r) => Number(r[0]));
-  const t0 = Math.min(...rows.map((r) => Number(r[0])).filter(Number.isFinite));
-  return times.filter(Number.isFinite).map((t) => t - (Number.isFinite(t0) ? t0 : 0));
-}
-
 /**
  * Cut a clip without re-encoding: concat the segments, start on the keyframe at or before the
  * request, and write a faststart MP4 a browser can play while downloading. Returns the clip's
@@ -72,7 +51,7 @@ export async function cutClip(opts: {
   outPath: string;
 }): Promise<{ startS: number }> {
   const firstPath = opts.segments[0]?.path;
-  const keyframes = firstPath ? await keyframeTimes(opts.ffmpeg, firstPath) : [];
+  const keyframes = firstPath ? tsKeyframeTimes(await readFile(firstPath)) : [];
   const plan = clipPlan(opts.segments, opts.fromMs, opts.toMs, keyframes);
   const listPath = `${opts.outPath}.ffconcat`;
   await writeFile(listPath, plan.list);
