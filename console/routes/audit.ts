@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { appendAudit, readAudit, verifyChain } from '../../core/index.js';
+import { appendAudit, auditRowFromDb, readAudit, verifyChain, type AuditDbRow } from '../../core/index.js';
 import { sessionOf } from '../auth/guard.js';
 import type { RouteContext } from '../context.js';
 import { errorResponses, pageMeta, pageQuery, emptyBody } from '../schemas.js';
@@ -70,34 +70,12 @@ export function auditRoutes(app: FastifyInstance, ctx: RouteContext): void {
       }
       const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const total = await ctx.pool.query<{ n: string }>(`SELECT count(*) AS n FROM audit_log ${w}`, args);
-      const { rows } = await ctx.pool.query<{
-        id: string;
-        at: Date;
-        actor_id: string | null;
-        actor: string;
-        action: string;
-        target_type: string;
-        target_id: string | null;
-        details: unknown;
-        prev_hash: string;
-        hash: string;
-      }>(
+      const { rows } = await ctx.pool.query<AuditDbRow>(
         `SELECT * FROM audit_log ${w} ORDER BY id DESC LIMIT $${String(args.length + 1)} OFFSET $${String(args.length + 2)}`,
         [...args, q.pageSize, (q.page - 1) * q.pageSize],
       );
       return {
-        items: rows.map((r) => ({
-          id: Number(r.id),
-          at: r.at.toISOString(),
-          actorId: r.actor_id === null ? null : Number(r.actor_id),
-          actor: r.actor,
-          action: r.action,
-          targetType: r.target_type,
-          targetId: r.target_id,
-          details: r.details,
-          prevHash: r.prev_hash,
-          hash: r.hash,
-        })),
+        items: rows.map(auditRowFromDb),
         page: q.page,
         pageSize: q.pageSize,
         total: Number(total.rows[0]?.n ?? 0),

@@ -7,4 +7,4 @@ export {
   type AuditRow,
   type ChainProblem,
 } from './chain.js';
-export { appendAudit, readAudit, type NewAuditEntry } from './repo.js';
+export { appendAudit, auditRowFromDb, readAudit, type AuditDbRow, type NewAuditEntry } from './repo.js';

@@ -6,7 +6,8 @@ export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'> & { readonly at?: Date
 // One writer at a time: the next row needs the previous row's hash.
 const AUDIT_LOCK = 0x6d77_0002;
 
-interface Row {
+/** An audit_log row as PostgreSQL returns it. */
+export interface AuditDbRow {
   id: string;
   at: Date;
   actor_id: string | null;
@@ -19,7 +20,7 @@ interface Row {
   hash: string;
 }
 
-const toRow = (r: Row): AuditRow => ({
+export const auditRowFromDb = (r: AuditDbRow): AuditRow => ({
   id: Number(r.id),
   at: r.at.toISOString(),
   actorId: r.actor_id === null ? null : Number(r.actor_id),
@@ -90,9 +91,9 @@ export async function readAudit(
   const args: string[] = [];
   if (filter.targetType) where.push(`target_type = $${String(args.push(filter.targetType))}`);
   if (filter.targetId) where.push(`target_id = $${String(args.push(filter.targetId))}`);
-  const { rows } = await pool.query<Row>(
+  const { rows } = await pool.query<AuditDbRow>(
     `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`,
     args,
   );
-  return rows.map(toRow);
+  return rows.map(auditRowFromDb);
 }
