@@ -30,7 +30,10 @@ runProcess('pipeline', async (rt) => {
   // the tracker needs the low-score boxes to keep ids through occlusions.
   let minScore = new Map<string, number>();
   const analysis = new CameraAnalysis({
-    rulesFor: () => ({ scoreThreshold: Object.fromEntries(minScore) }),
+    rulesFor: (id) => {
+      const cam = node?.settingsOf(id);
+      return { scoreThreshold: Object.fromEntries(minScore), ...(cam ? { loiteringS: cam.loiteringS } : {}) };
+    },
     zonesFor: (id) => node?.settingsOf(id)?.zones ?? [],
   });
   const onResult = (r: FrameDetections): void => {
@@ -90,6 +93,9 @@ runProcess('pipeline', async (rt) => {
           },
         }
       : {}),
+    onCameraChanged: (id) => {
+      analysis.reconfigure(id);
+    },
     onCameraStopped: (id) => {
       engine?.forgetCamera(id);
       send(analysis.closeCamera(id));

@@ -49,4 +49,27 @@ describe('camera analysis: detections → tracks → camera events', () => {
     expect(out).toEqual([]);
     expect(a.cameraIds().sort()).toEqual([1, 2, 4]);
   });
+
+  it('a camera whose loitering time is edited takes it at once, without losing what it saw', () => {
+    let loiteringS = 60;
+    const zone = {
+      id: 'nv',
+      kind: 'no_vending' as const,
+      polygon: [
+        [0, 0],
+        [500, 0],
+        [500, 500],
+        [0, 500],
+      ] as [number, number][],
+    };
+    const a = new CameraAnalysis({ rulesFor: () => ({ loiteringS }), zonesFor: () => [zone] });
+    const stall = { cls: 'vending_stall', score: 0.9, box: { x: 100, y: 100, w: 80, h: 60 } };
+    const events = [];
+    for (let i = 0; i < 50; i++) events.push(...a.onDetections(frame(9, i, [stall])).events); // 10 s
+    expect(events).toEqual([]);
+    loiteringS = 5;
+    a.reconfigure(9);
+    events.push(...a.onDetections(frame(9, 50, [stall])).events);
+    expect(events.map((e) => [e.type, e.phase])).toEqual([['street_vending', 'opened']]);
+  });
 });

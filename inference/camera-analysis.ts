@@ -1,6 +1,7 @@
 import {
   closeCameraRules,
   newCameraRulesState,
+  reconfigureCameraRules,
   stepCameraRules,
   type CameraEvent,
   type CameraRulesConfig,
@@ -49,6 +50,12 @@ export class CameraAnalysis {
       zones: this.opts.zonesFor(r.cameraId),
     });
     return { tracks, events };
+  }
+
+  /** The camera's settings changed: its rules take the new ones, keeping what they remember. */
+  reconfigure(cameraId: number): void {
+    const cam = this.cameras.get(cameraId);
+    if (cam) reconfigureCameraRules(cam.rules, this.opts.rulesFor(cameraId));
   }
 
   /** The camera left this node (or stopped): close its open events and forget it. */

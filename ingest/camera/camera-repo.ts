@@ -11,6 +11,8 @@ export interface CameraSettings {
   readonly height: number;
   /** Polygons drawn on the camera image (source pixels): no-vending, site gate, ignore. */
   readonly zones: readonly ImageZone[];
+  /** Seconds a stall may stand in a no-vending zone before it is street vending. */
+  readonly loiteringS: number;
 }
 
 export interface ImageZone {
@@ -52,8 +54,9 @@ export async function loadEnabledCameras(pool: Pool): Promise<CameraSettings[]> 
     detect_width: number;
     detect_height: number;
     image_zones: unknown;
+    loitering_s: number;
   }>(
-    `SELECT id, code, rtsp_main_url, transport, detect_fps, detect_width, detect_height, image_zones
+    `SELECT id, code, rtsp_main_url, transport, detect_fps, detect_width, detect_height, image_zones, loitering_s
      FROM cameras WHERE enabled ORDER BY id`,
   );
   return rows.map((r) => ({
@@ -65,6 +68,7 @@ export async function loadEnabledCameras(pool: Pool): Promise<CameraSettings[]> 
     width: r.detect_width,
     height: r.detect_height,
     zones: parseImageZones(r.image_zones),
+    loiteringS: r.loitering_s,
   }));
 }
 

@@ -35,6 +35,7 @@ describe('pipeline nodes share cameras through Redis leases', () => {
     await r.cleanup();
   });
 
+  const changed: number[] = [];
   const node = (id: string) => {
     const config = loadConfig({
       env: {
@@ -53,7 +54,13 @@ describe('pipeline nodes share cameras through Redis leases', () => {
     );
     return {
       presence,
-      node: new PipelineNode({ pool: db.pool, redis: r.redis, log: pino({ level: 'silent' }), config }),
+      node: new PipelineNode({
+        pool: db.pool,
+        redis: r.redis,
+        log: pino({ level: 'silent' }),
+        config,
+        onCameraChanged: (cameraId) => changed.push(cameraId),
+      }),
     };
   };
 
@@ -85,6 +92,16 @@ describe('pipeline nodes share cameras through Redis leases', () => {
     const t = Date.now();
     while (b.node.heldCameras().size > 7 && Date.now() - t < 5000) await sleep(100);
     expect(b.node.heldCameras().size).toBe(7);
+
+    // An edited setting reaches the node without a restart of the process.
+    const editedRows = await db.pool.query<{ id: string }>(
+      "UPDATE cameras SET loitering_s = 30 WHERE code = 'cam-2' RETURNING id",
+    );
+    const edited = Number(editedRows.rows[0]?.id);
+    const t2 = Date.now();
+    while (!changed.includes(edited) && Date.now() - t2 < 5000) await sleep(100);
+    expect(changed).toContain(edited);
+    expect(b.node.settingsOf(edited)?.loiteringS).toBe(30);
 
     clearInterval(sampler);
     expect(overlap).toBe(0);

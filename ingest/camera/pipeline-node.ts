@@ -17,6 +17,8 @@ export interface PipelineNodeDeps {
   readonly onFrame?: (frame: Frame) => void;
   /** The detector's input size: frames are letterboxed to it whatever the camera's own setting says. */
   readonly frameSize?: { readonly width: number; readonly height: number };
+  /** A held camera's settings changed (zones, loitering time…) and it restarted with them. */
+  readonly onCameraChanged?: (cameraId: number) => void;
   /** A camera stopped on this node (released, lost, disabled): downstream state can be closed. */
   readonly onCameraStopped?: (cameraId: number) => void;
 }
@@ -138,6 +140,7 @@ export class PipelineNode {
         await h.supervisor.stop();
         this.held.delete(id);
         this.run(cam, h.token);
+        this.deps.onCameraChanged?.(id);
       }
     }
     await publishCameraHealth(this.deps.redis, config.redis.prefix, config.node.id, this.cameras());
