@@ -9,7 +9,7 @@ import { loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCameraSimulator, testPatternClip } from '../fixtures/index.js';
-import { CameraSupervisor } from '../ingest/index.js';
+import { CameraSupervisor, supervisorConfig } from '../ingest/index.js';
 import { cpuSeconds, findPids } from './lib-proc.js';
 import type { Benchmark } from './record.js';
 
@@ -31,19 +31,16 @@ const bench: Benchmark = {
         const sups = Array.from(
           { length: n },
           (_, i) =>
-            new CameraSupervisor({
-              cameraId: i + 1,
-              source: { url: sim.url('cam'), transport: 'tcp' },
-              frames: { fps: 5, width: 640, height: 640 },
-              recordingDir: mkdtempSync(join(tmpdir(), 'mw-cap-')),
-              segmentSeconds: 4,
-              ffmpegPath: 'ffmpeg',
-              ioTimeoutS: 10,
-              stallTimeoutS: 10,
-              backoff: { baseMs: 500, capMs: 5000 },
-              queueCapacity: 10,
-              stopGraceMs: 3000,
-            }),
+            new CameraSupervisor(
+              supervisorConfig(
+                {
+                  cameraId: i + 1,
+                  url: sim.url('cam'),
+                  recordingDir: mkdtempSync(join(tmpdir(), 'mw-cap-')),
+                },
+                { stopGraceMs: 3000 },
+              ),
+            ),
         );
         for (const s of sups) s.start();
         // A consumer drains every queue, as the inference engine would.

@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCameraSimulator, testPatternClip } from '../fixtures/index.js';
-import { CameraSupervisor } from '../ingest/index.js';
+import { CameraSupervisor, supervisorConfig } from '../ingest/index.js';
 import { cpuSeconds, findPids, median } from './lib-proc.js';
 import type { Benchmark } from './record.js';
 
@@ -36,19 +36,12 @@ async function plainFfmpeg(url: string): Promise<number> {
 }
 
 async function pipelineFfmpeg(url: string, path: string): Promise<number> {
-  const sup = new CameraSupervisor({
-    cameraId: 1,
-    source: { url, transport: 'tcp' },
-    frames: { fps: 5, width: 640, height: 640 },
-    recordingDir: mkdtempSync(join(tmpdir(), 'mw-bench-rec-')),
-    segmentSeconds: 4,
-    ffmpegPath: 'ffmpeg',
-    ioTimeoutS: 10,
-    stallTimeoutS: 10,
-    backoff: { baseMs: 500, capMs: 5000 },
-    queueCapacity: 10,
-    stopGraceMs: 3000,
-  });
+  const sup = new CameraSupervisor(
+    supervisorConfig(
+      { cameraId: 1, url, recordingDir: mkdtempSync(join(tmpdir(), 'mw-bench-rec-')) },
+      { stopGraceMs: 3000 },
+    ),
+  );
   sup.start();
   try {
     await sleep(1500);

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { recordTestSegments } from '../fixtures/index.js';
 import { cutClip } from '../ingest/index.js';
 import type { Benchmark } from './record.js';
 
@@ -18,46 +19,14 @@ function median(xs: number[]): number {
 }
 
 function makeSegments(dir: string): { path: string; startMs: number; endMs: number }[] {
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=1920x1080:rate=25',
-    '-t',
-    '44',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-g',
-    '50',
-    '-b:v',
-    '4M',
-    '-pix_fmt',
-    'yuv420p',
-    '-f',
-    'segment',
-    '-segment_time',
-    '4',
-    '-segment_format',
-    'mpegts',
-    '-reset_timestamps',
-    '1',
-    '-segment_list',
-    join(dir, 'list.csv'),
-    '-segment_list_type',
-    'csv',
-    join(dir, 'seg%03d.ts'),
-  ]);
-  return readFileSync(join(dir, 'list.csv'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => l.split(','))
-    .map(([f, s, e]) => ({ path: join(dir, f ?? ''), startMs: Number(s) * 1000, endMs: Number(e) * 1000 }));
+  return recordTestSegments({
+    dir,
+    source: 'testsrc2=size=1920x1080:rate=25',
+    seconds: 44,
+    segmentSeconds: 4,
+    gop: 50,
+    encoder: ['-b:v', '4M'],
+  }).map((s) => ({ path: s.path, startMs: s.startS * 1000, endMs: s.endS * 1000 }));
 }
 
 const bench: Benchmark = {

@@ -1,4 +1,9 @@
-export { CameraSupervisor, type SupervisorConfig, type SupervisorHooks } from './supervisor.js';
+export {
+  CameraSupervisor,
+  supervisorConfig,
+  type SupervisorConfig,
+  type SupervisorHooks,
+} from './supervisor.js';
 export { PipelineNode, type PipelineNodeDeps } from './pipeline-node.js';
 export { RecordingIndex, type IndexedSegment, type RangeCover } from './recording-index.js';
 export { CameraLeases, type Holder } from './leases.js';

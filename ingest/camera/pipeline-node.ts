@@ -6,7 +6,7 @@ import type { CameraHealth, Frame } from './health.js';
 import { planLeases } from './lease-plan.js';
 import { CameraLeases } from './leases.js';
 import { RecordingIndex } from './recording-index.js';
-import { CameraSupervisor } from './supervisor.js';
+import { CameraSupervisor, supervisorConfig } from './supervisor.js';
 
 export interface PipelineNodeDeps {
   readonly pool: Pool;
@@ -168,23 +168,26 @@ export class PipelineNode {
     const { config, log } = this.deps;
     const p = config.pipeline;
     const supervisor = new CameraSupervisor(
-      {
-        cameraId: cam.id,
-        source: { url: cam.url, transport: cam.transport },
-        frames: {
-          fps: cam.fps,
-          width: this.deps.frameSize?.width ?? cam.width,
-          height: this.deps.frameSize?.height ?? cam.height,
+      supervisorConfig(
+        {
+          cameraId: cam.id,
+          url: cam.url,
+          recordingDir: join(config.paths.dataDir, 'recordings', String(cam.id)),
         },
-        recordingDir: join(config.paths.dataDir, 'recordings', String(cam.id)),
-        segmentSeconds: p.segmentSeconds,
-        ffmpegPath: config.paths.ffmpeg,
-        ioTimeoutS: p.ioTimeoutS,
-        stallTimeoutS: p.stallTimeoutS,
-        backoff: { baseMs: 1000, capMs: 30_000 },
-        queueCapacity: p.frameQueue,
-        stopGraceMs: 5000,
-      },
+        {
+          source: { url: cam.url, transport: cam.transport },
+          frames: {
+            fps: cam.fps,
+            width: this.deps.frameSize?.width ?? cam.width,
+            height: this.deps.frameSize?.height ?? cam.height,
+          },
+          segmentSeconds: p.segmentSeconds,
+          ffmpegPath: config.paths.ffmpeg,
+          ioTimeoutS: p.ioTimeoutS,
+          stallTimeoutS: p.stallTimeoutS,
+          queueCapacity: p.frameQueue,
+        },
+      ),
       {
         onSegment: (seg) => {
           void this.index.addSegment(seg, config.node.id, token).catch((err: unknown) => {

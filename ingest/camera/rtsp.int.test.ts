@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CameraHealth, Frame, RecordedSegment, RecordingGap } from './health.js';
-import { CameraSupervisor, type SupervisorConfig } from './supervisor.js';
+import { CameraSupervisor, supervisorConfig, type SupervisorConfig } from './supervisor.js';
 import {
   clipBase,
   startCameraSimulator,
@@ -21,19 +21,19 @@ async function waitFor(pred: () => boolean, timeoutMs: number, what: string): Pr
 }
 
 function config(url: string, transport: 'tcp' | 'udp' = 'tcp'): SupervisorConfig {
-  return {
-    cameraId: 7,
-    source: { url, transport },
-    frames: { fps: 5, width: 320, height: 320 },
-    recordingDir: mkdtempSync(join(tmpdir(), 'mw-rtsp-rec-')),
-    segmentSeconds: 2,
-    ffmpegPath: 'ffmpeg',
-    ioTimeoutS: 3,
-    stallTimeoutS: 3,
-    backoff: { baseMs: 200, capMs: 1500 },
-    queueCapacity: 10_000,
-    stopGraceMs: 2000,
-  };
+  return supervisorConfig(
+    { cameraId: 7, url, recordingDir: mkdtempSync(join(tmpdir(), 'mw-rtsp-rec-')) },
+    {
+      source: { url, transport },
+      frames: { fps: 5, width: 320, height: 320 },
+      segmentSeconds: 2,
+      ioTimeoutS: 3,
+      stallTimeoutS: 3,
+      backoff: { baseMs: 200, capMs: 1500 },
+      queueCapacity: 10_000,
+      stopGraceMs: 2000,
+    },
+  );
 }
 
 function drain(s: CameraSupervisor): Frame[] {

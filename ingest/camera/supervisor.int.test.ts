@@ -3,22 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CameraHealth, Frame, RecordedSegment } from './health.js';
-import { CameraSupervisor, type SupervisorConfig } from './supervisor.js';
+import { CameraSupervisor, supervisorConfig, type SupervisorConfig } from './supervisor.js';
 import { testPatternClip as makeClip } from '../../fixtures/index.js';
 
-const base = (url: string): SupervisorConfig => ({
-  cameraId: 1,
-  source: { url, transport: 'tcp' },
-  frames: { fps: 5, width: 160, height: 160 },
-  recordingDir: mkdtempSync(join(tmpdir(), 'mw-rec-')),
-  segmentSeconds: 2,
-  ffmpegPath: 'ffmpeg',
-  ioTimeoutS: 3,
-  stallTimeoutS: 3,
-  backoff: { baseMs: 200, capMs: 1000 },
-  queueCapacity: 1000,
-  stopGraceMs: 2000,
-});
+const base = (url: string): SupervisorConfig =>
+  supervisorConfig(
+    { cameraId: 1, url, recordingDir: mkdtempSync(join(tmpdir(), 'mw-rec-')) },
+    {
+      frames: { fps: 5, width: 160, height: 160 },
+      segmentSeconds: 2,
+      ioTimeoutS: 3,
+      stallTimeoutS: 3,
+      backoff: { baseMs: 200, capMs: 1000 },
+      queueCapacity: 1000,
+      stopGraceMs: 2000,
+    },
+  );
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -29,6 +29,27 @@ export interface SupervisorConfig {
   readonly stopGraceMs: number;
 }
 
+/** Production defaults; a caller names the camera, its URL and its folder, and overrides the rest. */
+export function supervisorConfig(
+  camera: { cameraId: number; url: string; recordingDir: string },
+  overrides: Partial<Omit<SupervisorConfig, 'cameraId' | 'recordingDir'>> = {},
+): SupervisorConfig {
+  return {
+    cameraId: camera.cameraId,
+    source: { url: camera.url, transport: 'tcp' },
+    frames: { fps: 5, width: 640, height: 640 },
+    recordingDir: camera.recordingDir,
+    segmentSeconds: 4,
+    ffmpegPath: 'ffmpeg',
+    ioTimeoutS: 10,
+    stallTimeoutS: 10,
+    backoff: { baseMs: 1000, capMs: 30_000 },
+    queueCapacity: 10,
+    stopGraceMs: 5000,
+    ...overrides,
+  };
+}
+
 export interface SupervisorHooks {
   onSegment?(segment: RecordedSegment): void;
   onGap?(gap: RecordingGap): void;

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvidenceStore, exportIncident, readAudit, verifyChain } from '../../core/index.js';
+import { recordTestSegments } from '../../fixtures/index.js';
 import { createTestDatabase, type TestDatabase } from '../../core/testing/services.js';
 import { RecordingIndex } from '../camera/index.js';
-import { parseSegmentList } from '../camera/segment-list.js';
 import { makeClipEvidence } from './clip-job.js';
 import { probeVideo } from './clipper.js';
 import { tsKeyframeTimes } from './ts-keyframes.js';
@@ -20,46 +20,18 @@ const BASE = Date.parse('2026-11-27T08:00:00.000Z');
 function recordCounterSegments(
   dir: string,
 ): { path: string; startMs: number; endMs: number; bytes: number }[] {
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `color=black:size=160x120:rate=${String(FPS)},geq=lum='N+16':cb=128:cr=128`,
-    '-t',
-    '20',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-qp',
-    '0',
-    '-g',
-    String(FPS),
-    '-pix_fmt',
-    'yuv420p',
-    '-f',
-    'segment',
-    '-segment_time',
-    '2',
-    '-segment_format',
-    'mpegts',
-    '-reset_timestamps',
-    '1',
-    '-segment_list',
-    join(dir, 'list.csv'),
-    '-segment_list_type',
-    'csv',
-    join(dir, 'seg%03d.ts'),
-  ]);
-  return parseSegmentList(readFileSync(join(dir, 'list.csv'), 'utf8')).map((s) => ({
-    path: join(dir, s.file),
+  return recordTestSegments({
+    dir,
+    source: `color=black:size=160x120:rate=${String(FPS)},geq=lum='N+16':cb=128:cr=128`,
+    seconds: 20,
+    segmentSeconds: 2,
+    gop: FPS,
+    encoder: ['-qp', '0'],
+  }).map((s) => ({
+    path: s.path,
     startMs: BASE + Math.round(s.startS * 1000),
     endMs: BASE + Math.round(s.endS * 1000),
-    bytes: statSync(join(dir, s.file)).size,
+    bytes: s.bytes,
   }));
 }
 
