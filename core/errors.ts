@@ -35,6 +35,11 @@ export const ERROR_CATALOG = {
   MW_FORBIDDEN: { status: 403, title: 'Your role may not do this' },
   MW_CSRF: { status: 403, title: 'Missing or wrong CSRF token (send the x-csrf-token header)' },
   MW_RANGE_NOT_SATISFIABLE: { status: 416, title: 'The requested byte range is outside the file' },
+  MW_SECRET_UNREADABLE: { status: 500, title: 'A stored secret cannot be decrypted with the secrets key' },
+  MW_CAMERA_UNREACHABLE: { status: 502, title: 'The camera gave no picture (see the message for why)' },
+  MW_IMPORT_INVALID: { status: 400, title: 'An import has rows with errors; nothing was imported' },
+  MW_OPS_PORT_IN_USE: { status: 500, title: 'The metrics and health port is taken by another process' },
+  MW_METRICS_FAILED: { status: 500, title: 'Collecting metrics failed' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
