@@ -7,10 +7,11 @@ import {
   intakeSettings,
   vehicleLookup,
 } from '../ingest/index.js';
+import { gpsGatewayMetrics } from './ops/gps-metrics.js';
 
 // Wiring: config → db (migrated) → redis + presence → points queue → intake (filters, PostGIS,
 // spool, reorder, queue) → JT/T 808 TCP gateway + HTTP intake.
-runProcess('gps-gateway', async (rt) => {
+runProcess('gps-gateway', async (rt, ops) => {
   const { gps, redis, node } = rt.config;
   const queue = new TypedQueue('gps-points', rt.queues);
   const spoolKey = `${redis.prefix}:gps:spool:${node.id || 'default'}`;
@@ -33,6 +34,7 @@ runProcess('gps-gateway', async (rt) => {
     intake,
     log: rt.log,
   });
+  gpsGatewayMetrics(ops.metrics, gateway.stats, intake.writer.stats);
   const tcp = await gateway.listen();
   rt.log.info({ port: tcp.port }, 'JT/T 808 gateway listening');
 

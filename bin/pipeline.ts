@@ -1,5 +1,12 @@
 import { join } from 'node:path';
-import { EvidenceStore, TypedQueue, clipQueueFor, runProcess, typedWorker } from '../core/index.js';
+import {
+  EvidenceStore,
+  TypedQueue,
+  clipQueueFor,
+  queueDepthMetrics,
+  runProcess,
+  typedWorker,
+} from '../core/index.js';
 import {
   CameraAnalysis,
   DetectionWriter,
@@ -9,14 +16,22 @@ import {
 } from '../inference/index.js';
 import { PipelineNode, RecordingIndex, makeClipEvidence } from '../ingest/index.js';
 import { toCameraEventPayload, type CameraEvent } from '../rules/index.js';
+import { pipelineMetrics } from './ops/pipeline-metrics.js';
 
 // Wiring: config → db (migrated) → redis + presence → detector → camera leases and supervisors
 // → tracks and camera events → evidence clips.
-runProcess('pipeline', async (rt) => {
+runProcess('pipeline', async (rt, ops) => {
   const { config, pool, log } = rt;
   const events = new TypedQueue('camera-events', rt.queues);
   const writer = new DetectionWriter(pool);
+  let node: PipelineNode | null = null;
+  let engine: InferenceEngine | null = null;
+  const observed = pipelineMetrics(ops.metrics, {
+    cameras: () => node?.cameras() ?? [],
+    engine: () => engine?.stats() ?? null,
+  });
   const send = (list: readonly CameraEvent[]): void => {
+    observed.onEvents(list);
     for (const e of list) {
       void events.add(toCameraEventPayload(e)).catch((err: unknown) => {
         log.error({ err: String(err), event: e.key }, 'camera event not queued');
@@ -24,7 +39,6 @@ runProcess('pipeline', async (rt) => {
     }
   };
 
-  let node: PipelineNode | null = null;
   const modelName = config.inference.model;
   // Class thresholds are applied by the event rules and the detection log, not by the decoder:
   // the tracker needs the low-score boxes to keep ids through occlusions.
@@ -38,28 +52,28 @@ runProcess('pipeline', async (rt) => {
   });
   const onResult = (r: FrameDetections): void => {
     const { tracks, events: found } = analysis.onDetections(r);
-    writer.add(
-      tracks.flatMap((t) => {
-        const d = t.detIndex === null ? undefined : r.detections[t.detIndex];
-        return d && d.score >= (minScore.get(d.cls) ?? 0)
-          ? [
-              {
-                cameraId: r.cameraId,
-                frameTime: r.time,
-                frameSeq: r.seq,
-                cls: d.cls,
-                confidence: d.score,
-                box: d.box,
-                trackId: t.id,
-                model: modelName,
-              },
-            ]
-          : [];
-      }),
-    );
+    const kept = tracks.flatMap((t) => {
+      const d = t.detIndex === null ? undefined : r.detections[t.detIndex];
+      return d && d.score >= (minScore.get(d.cls) ?? 0)
+        ? [
+            {
+              cameraId: r.cameraId,
+              frameTime: r.time,
+              frameSeq: r.seq,
+              cls: d.cls,
+              confidence: d.score,
+              box: d.box,
+              trackId: t.id,
+              model: modelName,
+            },
+          ]
+        : [];
+    });
+    observed.onResult(r, kept);
+    writer.add(kept);
     send(found);
   };
-  const engine = modelName
+  engine = modelName
     ? await InferenceEngine.open({
         manifestPath: modelName,
         workers: config.inference.workers,
@@ -105,6 +119,7 @@ runProcess('pipeline', async (rt) => {
 
   const store = new EvidenceStore(pool, join(config.paths.dataDir, 'evidence'));
   const index = new RecordingIndex(pool);
+  const depths = queueDepthMetrics(ops.metrics, rt.queues, [clipQueueFor(config.node.id)]);
   const clips = typedWorker(
     'clips',
     rt.queues,
@@ -114,6 +129,7 @@ runProcess('pipeline', async (rt) => {
 
   return async () => {
     await clips.close();
+    await depths.close();
     await node.stop();
     await engine?.close();
     await writer.close();

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,12 +18,16 @@ interface Run {
   stderr: string;
 }
 
-/** Start a process entry point for real (tsx), optionally until a line appears on stdout. */
+/**
+ * Start a process entry point for real (tsx), optionally until a line appears on stdout; then
+ * `whileUp` runs against the live process before it is sent SIGTERM.
+ */
 function runEntry(
   entry: string,
   env: Record<string, string>,
   args: string[] = [],
   until?: RegExp,
+  whileUp: () => Promise<void> = () => Promise.resolve(),
 ): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
@@ -30,13 +35,31 @@ function runEntry(
     });
     let stdout = '';
     let stderr = '';
+    let seen = false;
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
-      if (until?.test(stdout)) child.kill('SIGTERM');
+      if (!seen && until?.test(stdout)) {
+        seen = true;
+        void whileUp().finally(() => child.kill('SIGTERM'));
+      }
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => {
       resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A port nothing listens on right now (the OS picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -81,9 +104,19 @@ describe('process entry points', () => {
     expect(run.stderr).toMatch(/at line 2\b/);
   });
 
+  // A metric each process must expose besides the Node.js defaults.
+  const own: Record<string, RegExp> = {
+    console: /^# TYPE muckwatch_http_requests_total counter/m,
+    'gps-gateway': /^muckwatch_gps_connections_open\{[^}]*process="gps-gateway"[^}]*\} 0$/m,
+    pipeline: /^muckwatch_cameras_held\{[^}]*\} 0$/m,
+    'rules-worker': /^muckwatch_queue_depth\{queue="gps-points",state="waiting"[^}]*\} 0$/m,
+  };
+
   it.each(PROCESSES.map((p) => [p.name, p.entry] as const))(
-    '%s starts against real services, migrates and stops cleanly on SIGTERM',
+    '%s starts against real services, migrates, serves /health and /metrics, and stops cleanly on SIGTERM',
     async (name, entry) => {
+      const opsPort = await freePort();
+      const scraped: { health?: unknown; healthStatus?: number; metrics?: string } = {};
       const run = await runEntry(
         entry,
         {
@@ -93,11 +126,26 @@ describe('process entry points', () => {
           GPS_JT808_PORT: '0',
           GPS_HTTP_PORT: '0',
           NODE_ID: `test-${name}`,
+          OPS_PORT: String(opsPort),
         },
         [],
         /"msg":"ready"/,
+        async () => {
+          const h = await fetch(`http://127.0.0.1:${opsPort}/health`);
+          scraped.healthStatus = h.status;
+          scraped.health = await h.json();
+          scraped.metrics = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
+        },
       );
       expect(run.stderr).toBe('');
+      expect(scraped.healthStatus).toBe(200);
+      expect(scraped.health).toMatchObject({
+        status: 'ok',
+        process: name,
+        checks: { database: { ok: true }, redis: { ok: true } },
+      });
+      expect(scraped.metrics).toMatch(/^process_resident_memory_bytes\{/m);
+      expect(scraped.metrics).toMatch(own[name] ?? /never/);
       expect(run.stdout).toContain('"msg":"database migrated"');
       expect(run.stdout).toContain('"msg":"stopping"');
       expect(run.code).toBe(0);

@@ -4,6 +4,8 @@ import { loadProcessConfig, type Config } from './config/index.js';
 import { createLogger, type Logger } from './log.js';
 import type { Redis } from 'ioredis';
 import { startPresence } from './presence.js';
+import { Health, Metrics, startOpsServer } from './ops/index.js';
+import { opsPortOf, type ProcessName } from './processes.js';
 import { assertRedisReachable, createRedis, type QueueContext } from './queues/index.js';
 
 /** What every process gets after start-up: validated config, a migrated database, queues. */
@@ -43,12 +45,27 @@ export async function openRuntime(config: Config, processName: string): Promise<
   return { config, log, pool, redis, queues: { url: config.redis.url, prefix: config.redis.prefix } };
 }
 
+/** What a process reports about itself: Prometheus metrics and health checks. */
+export interface Ops {
+  readonly metrics: Metrics;
+  readonly health: Health;
+}
+
+/** Every process: its database and Redis checks, plus Node.js process metrics. */
+function standardOps(rt: Runtime, name: ProcessName): Ops {
+  const metrics = new Metrics(name, rt.config.node.id);
+  const health = new Health(name, rt.config.node.id);
+  health.add('database', () => rt.pool.query('SELECT 1'));
+  health.add('redis', () => rt.redis.ping());
+  return { metrics, health };
+}
+
 /**
  * Run a process: parse config, open the runtime, start, and stop cleanly on SIGINT/SIGTERM
  * (handlers are installed first, so a signal during start-up is honoured too).
  * Start-up failures print the coded message (no stack trace) and exit with status 1.
  */
-export function runProcess(name: string, start: (rt: Runtime) => Promise<Stop>): void {
+export function runProcess(name: ProcessName, start: (rt: Runtime, ops: Ops) => Promise<Stop>): void {
   let started: Promise<{ rt: Runtime; stop: Stop } | null> = Promise.resolve(null);
   let stopping = false;
   const shutdown = (signal: string): void => {
@@ -83,10 +100,14 @@ export function runProcess(name: string, start: (rt: Runtime) => Promise<Stop>):
       pid: process.pid,
       startedAt: new Date().toISOString(),
     });
-    const stopStage = await start(rt);
-    rt.log.info('ready');
+    const ops = standardOps(rt, name);
+    const server = await startOpsServer({ host: config.ops.host, port: opsPortOf(config, name), ...ops });
+    const stopStage = await start(rt, ops);
+    rt.log.info({ ops: `http://${config.ops.host}:${server.port}` }, 'ready');
     const stop: Stop = async () => {
+      // Accepted work is finished by the stage's own stop; the ops endpoint answers until then.
       await stopStage();
+      await server.close();
       await presence.stop();
       rt.redis.disconnect();
     };

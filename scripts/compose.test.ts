@@ -31,6 +31,9 @@ describe('docker-compose.yml matches the processes the code defines', () => {
       expect(svc?.depends_on?.redis?.condition).toBe('service_healthy');
       const env = svc?.environment ?? {};
       expect(loadConfig({ env }).database.url).toContain('@postgis:5432/');
+      // Health checks and Prometheus reach the ops endpoint from outside the process's container.
+      expect(svc?.healthcheck?.test.join(' ')).toContain('scripts/healthcheck.ts');
+      expect(loadConfig({ env }).ops.host).toBe('0.0.0.0');
       const defaults = loadConfig({ env: {} }) as unknown as Record<string, Record<string, number>>;
       for (const key of p.ports) {
         const [group, leaf] = key.split('.') as [string, string];

@@ -1,27 +1,29 @@
 /**
- * `tsx scripts/healthcheck.ts PROCESS`: exit 0 when PROCESS on this node has announced itself in
- * Redis within its presence TTL (used by docker-compose healthchecks).
+ * `tsx scripts/healthcheck.ts PROCESS`: exit 0 when PROCESS on this host answers 200 on its
+ * operations endpoint's /health (its database and Redis reachable, its own checks passing);
+ * prints the failing checks otherwise. Used by docker-compose healthchecks.
  */
-import { Redis } from 'ioredis';
-import { listPresence, loadProcessConfig } from '../core/index.js';
+import { PROCESSES, loadProcessConfig, opsPortOf, type ProcessName } from '../core/index.js';
 
-const name = process.argv[2];
+const name = process.argv[2] as ProcessName;
+if (!PROCESSES.some((p) => p.name === name)) {
+  process.stdout.write(`usage: healthcheck.ts ${PROCESSES.map((p) => p.name).join('|')}\n`);
+  process.exit(2);
+}
 const config = loadProcessConfig([]);
-const redis = new Redis(config.redis.url, {
-  lazyConnect: true,
-  maxRetriesPerRequest: 1,
-  connectTimeout: 2000,
-});
-redis.on('error', () => undefined);
+const host = config.ops.host === '0.0.0.0' ? '127.0.0.1' : config.ops.host;
+const url = `http://${host}:${opsPortOf(config, name)}/health`;
 try {
-  await redis.connect();
-  const alive = await listPresence(redis, config.redis.prefix);
-  const me = alive.find((p) => p.process === name && p.node === config.node.id);
-  process.stdout.write(me ? `${String(name)} alive (pid ${me.pid})\n` : `${String(name)} not announced\n`);
-  process.exitCode = me ? 0 : 1;
+  const res = await fetch(url, { signal: AbortSignal.timeout(4000) });
+  const body = (await res.json()) as { checks?: Record<string, { ok: boolean; error?: string }> };
+  const failing = Object.entries(body.checks ?? {}).filter(([, c]) => !c.ok);
+  process.stdout.write(
+    res.ok
+      ? `${name} healthy\n`
+      : `${name} failing: ${failing.map(([k, c]) => `${k}: ${c.error ?? '?'}`).join('; ')}\n`,
+  );
+  process.exitCode = res.ok ? 0 : 1;
 } catch (err) {
-  process.stdout.write(`redis: ${(err as Error).message}\n`);
+  process.stdout.write(`${url}: ${(err as Error).message}\n`);
   process.exitCode = 1;
-} finally {
-  redis.disconnect();
 }

@@ -84,6 +84,21 @@ export const SETTINGS = [
     description: 'Name of this pipeline node (camera leases, clip-job routing). Empty = host name.',
   },
   {
+    key: 'ops.host',
+    env: 'OPS_HOST',
+    kind: str,
+    default: '127.0.0.1',
+    description: 'Address of every process\'s operations endpoint (GET /metrics for Prometheus, GET /health).',
+  },
+  {
+    key: 'ops.port',
+    env: 'OPS_PORT',
+    kind: int(0, 65535),
+    default: 0,
+    description:
+      'Port of the operations endpoint. 0 = the process\'s standard port: console 9461, gps-gateway 9462, pipeline 9463, rules-worker 9464 (set it when two processes share a host).',
+  },
+  {
     key: 'paths.dataDir',
     env: 'DATA_DIR',
     kind: str,

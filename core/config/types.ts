@@ -9,6 +9,7 @@ export interface Config {
   readonly redis: { readonly url: string; readonly prefix: string };
   readonly log: { readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent' };
   readonly node: { readonly id: string };
+  readonly ops: { readonly host: string; readonly port: number };
   readonly paths: { readonly dataDir: string; readonly ffmpeg: string };
   readonly console: {
     readonly host: string;
