@@ -1,6 +1,7 @@
 /**
  * End to end: simulated terminals over real TCP → gateway (decode, filters) → PostGIS
- * (batched INSERT … ON CONFLICT) → `gps-points` queue + live-map hash, in order per vehicle.
+ * (batched INSERT … ON CONFLICT) → `gps-points` queue (many points per job) + live-map hash, in
+ * order per vehicle.
  * Throughput counts a point when it is acknowledged AND on the queue. The baseline is a plain
  * COPY of the same points into an identical gps_points table, in the same run.
  */
@@ -11,7 +12,14 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import copyStreams from 'pg-copy-streams';
 import { createPool, createRedis, ident, loadProcessConfig, migrate, type Pool } from '../core/index.js';
-import { generateFleet, jt808, seedFleet, startGpsHarness, type ScenarioTrack } from '../ingest/index.js';
+import {
+  generateFleet,
+  jt808,
+  queuedPoints,
+  seedFleet,
+  startGpsHarness,
+  type ScenarioTrack,
+} from '../ingest/index.js';
 import type { Benchmark } from './record.js';
 
 /** CPU seconds of each PostgreSQL process now (pid → s), and of Redis. */
@@ -167,7 +175,7 @@ const bench: Benchmark = {
       const stored = Number(
         (await pool.query<{ n: string }>('SELECT count(*) AS n FROM gps_points')).rows[0]?.n,
       );
-      const queued = await h.queue.queue.getWaitingCount();
+      const queued = (await queuedPoints(h.queue)).length;
       if (acked !== POINTS || stored !== POINTS || queued !== POINTS) {
         throw new Error(
           `acked ${String(acked)}, stored ${String(stored)}, queued ${String(queued)} of ${String(POINTS)}`,

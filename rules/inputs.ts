@@ -1,6 +1,7 @@
 import {
   DETECTION_TYPES,
   type DetectionType,
+  type GpsPointPayload,
   type GpsSource,
   type JobOf,
   type LoadState,
@@ -65,7 +66,7 @@ export function toFix(p: PointFields, vehicleHasSensor: boolean): Fix {
   };
 }
 
-export function fixFromPayload(p: JobOf<'gps-points'>, vehicleId: number, vehicleHasSensor: boolean): Fix {
+export function fixFromPayload(p: GpsPointPayload, vehicleId: number, vehicleHasSensor: boolean): Fix {
   return toFix(
     {
       vehicleId,

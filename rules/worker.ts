@@ -22,7 +22,7 @@ export interface RulesWorkerStats {
 }
 
 /**
- * The rules worker: gps-points (one consumer, so each vehicle's points stay in order) and camera
+ * The rules worker: gps-points (one consumer, jobs of many points, so each vehicle's points stay in order) and camera
  * events in; incidents (PostGIS), alerts (Redis pub/sub) and clip jobs out. Raw per-frame
  * detections are not consumed here: the camera event rules (rules/camera, in the pipeline node)
  * turn them into camera events, and a second consumer would steal jobs from their persister.
@@ -114,17 +114,23 @@ export async function startRulesWorker(rt: Runtime): Promise<{ stop: Stop; stats
   const gps = typedWorker(
     'gps-points',
     rt.queues,
-    async (p) => {
-      const vehicleId = p.vehicleId ?? ref.terminals.get(p.deviceId.replace(/^0+/, ''));
-      if (vehicleId === undefined) {
-        stats.unknownDevice++;
-        return 'skipped';
+    async (job) => {
+      // A job carries many points, each vehicle's in order; they are fed one by one, as they came.
+      // A retried job re-feeds points the engine already saw: it counts them as duplicates.
+      let fed = 0;
+      for (const p of job.points) {
+        const vehicleId = p.vehicleId ?? ref.terminals.get(p.deviceId.replace(/^0+/, ''));
+        if (vehicleId === undefined) {
+          stats.unknownDevice++;
+          continue;
+        }
+        stats.fixes++;
+        fed++;
+        lastFixWall = Date.now();
+        const info = ref.world.vehicles.get(vehicleId);
+        await feed({ kind: 'fix', fix: fixFromPayload(p, vehicleId, info?.loadSensor ?? false) });
       }
-      stats.fixes++;
-      lastFixWall = Date.now();
-      const info = ref.world.vehicles.get(vehicleId);
-      await feed({ kind: 'fix', fix: fixFromPayload(p, vehicleId, info?.loadSensor ?? false) });
-      return 'success';
+      return fed === 0 ? 'skipped' : 'success';
     },
     { concurrency: 1 },
   );

@@ -14,13 +14,17 @@ describe('BullMQ on a real Redis', () => {
   });
 
   const point: JobOf<'gps-points'> = {
-    deviceId: '013912345678',
-    fixTime: '2026-11-27T08:00:00.000+08:00',
-    lon: 114.05,
-    lat: 22.54,
-    source: 'http',
-    statusBits: 0,
-    alarmBits: 0,
+    points: [
+      {
+        deviceId: '013912345678',
+        fixTime: '2026-11-27T08:00:00.000+08:00',
+        lon: 114.05,
+        lat: 22.54,
+        source: 'http',
+        statusBits: 0,
+        alarmBits: 0,
+      },
+    ],
   };
 
   it('round-trips a typed job through a worker', async () => {
@@ -44,7 +48,9 @@ describe('BullMQ on a real Redis', () => {
 
   it('refuses to enqueue an invalid payload', async () => {
     const queue = new TypedQueue('gps-points', r.ctx);
-    await expect(queue.add({ ...point, lat: 99 })).rejects.toThrow(/MW_JOB|lat/);
+    await expect(queue.add({ points: point.points.map((p) => ({ ...p, lat: 99 })) })).rejects.toThrow(
+      /MW_JOB|lat/,
+    );
     await queue.close();
   });
 
@@ -66,7 +72,11 @@ describe('BullMQ on a real Redis', () => {
         resolve(failedReason);
       }),
     );
-    const job = await raw.queue.add('gps-points', { deviceId: 'x', lat: 'north' }, { attempts: 5 });
+    const job = await raw.queue.add(
+      'gps-points',
+      { points: [{ deviceId: 'x', lat: 'north' }] },
+      { attempts: 5 },
+    );
     expect(await failed).toMatch(/MW_JOB_PAYLOAD_INVALID/);
     expect(calls).toBe(0);
     expect((await raw.queue.getJob(job.id ?? ''))?.attemptsMade).toBe(1);

@@ -41,6 +41,19 @@ export const gpsPointPayload = z.object({
   loadState: z.enum(LOAD_STATES).optional(),
   source: z.enum(GPS_SOURCES),
 });
+/** One position: an element of a `gps-points` job, and the live-map value (`gps:latest`). */
+export type GpsPointPayload = z.infer<typeof gpsPointPayload>;
+
+/** Most points one `gps-points` job carries (a job per point made the queue the intake's bottleneck). */
+export const GPS_POINTS_PER_JOB = 500;
+
+/**
+ * A `gps-points` job: stored points, each vehicle's in fix-time order. Jobs are consumed one
+ * at a time in queue order, so a vehicle's points reach the rules in the order they left intake.
+ */
+export const gpsPointsPayload = z.object({
+  points: z.array(gpsPointPayload).min(1).max(GPS_POINTS_PER_JOB),
+});
 
 /** Box in source-image pixels: top-left corner, width, height. */
 const imageBox = z.object({
@@ -98,7 +111,7 @@ export const deadLetterPayload = z.object({
 
 export const QUEUES = {
   detections: detectionPayload,
-  'gps-points': gpsPointPayload,
+  'gps-points': gpsPointsPayload,
   'camera-events': cameraEventPayload,
   clips: clipJobPayload,
   notifications: notificationPayload,

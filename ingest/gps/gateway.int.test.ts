@@ -6,7 +6,7 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '../../core/testing/services.js';
-import { seedFleet, startHarness, type Harness } from './harness.js';
+import { queuedPoints, seedFleet, startHarness, type Harness } from './harness.js';
 import {
   MSG,
   REGISTER_RESULT,
@@ -129,8 +129,7 @@ describe('JT/T 808 gateway', () => {
       extra: { acc: true, mileageKm: 12.5, signal: 20, satellites: 9 },
     });
     // The rules queue got both, in order; the live map has the newest.
-    const jobs = await h.queue.queue.getJobs(['waiting'], 0, -1, true);
-    expect(jobs.map((j) => (j.data as { lat: number }).lat)).toEqual([22.543096, 22.5441]);
+    expect((await queuedPoints(h.queue)).map((p) => p.lat)).toEqual([22.543096, 22.5441]);
     const latest = await r.redis.hget(latestKeys(r.ctx.prefix).positions, '13900000001');
     const shown = JSON.parse(latest ?? '{}') as { lat: number; loadState: string; vehicleId: number };
     expect([shown.lat, shown.loadState, shown.vehicleId]).toEqual([

@@ -1,5 +1,11 @@
 import type { Redis } from 'ioredis';
-import { TypedQueue, type Pool, type QueueContext } from '../../core/index.js';
+import {
+  TypedQueue,
+  type GpsPointPayload,
+  type JobOf,
+  type Pool,
+  type QueueContext,
+} from '../../core/index.js';
 import { Jt808Gateway } from './gateway.js';
 import { GpsIntake, type IntakeSettings } from './intake.js';
 import { PgTerminalRegistry } from './registry.js';
@@ -88,4 +94,10 @@ export async function seedFleet(
       ]);
     }
   }
+}
+
+/** The points waiting on a `gps-points` queue, oldest job first (each job's points in its order). */
+export async function queuedPoints(queue: TypedQueue<'gps-points'>): Promise<GpsPointPayload[]> {
+  const jobs = await queue.queue.getJobs(['waiting'], 0, -1, true);
+  return jobs.flatMap((j) => (j.data as JobOf<'gps-points'>).points);
 }

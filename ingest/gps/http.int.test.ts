@@ -5,7 +5,7 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '../../core/testing/services.js';
-import { seedFleet, startHarness, type Harness } from './harness.js';
+import { queuedPoints, seedFleet, startHarness, type Harness } from './harness.js';
 import { buildHttpIntake, vehicleLookup } from './http.js';
 import { latestKeys } from './publisher.js';
 import { TypedQueue } from '../../core/index.js';
@@ -159,12 +159,7 @@ describe('HTTP position intake', () => {
       await app2.close();
       await h2.close(); // drains the reorder buffer, in fix-time order
       const check = new TypedQueue('gps-points', r2.ctx);
-      const jobs = await check.queue.getJobs(['waiting'], 0, -1, true);
-      expect(jobs.map((j) => (j.data as { fixTime: string }).fixTime)).toEqual([
-        iso(1000),
-        iso(1010),
-        iso(1020),
-      ]);
+      expect((await queuedPoints(check)).map((p) => p.fixTime)).toEqual([iso(1000), iso(1010), iso(1020)]);
       await check.close();
     } finally {
       await r2.cleanup();

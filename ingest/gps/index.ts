@@ -11,7 +11,7 @@ export {
 export { ReorderBuffer } from './reorder.js';
 export { PointStore } from './store.js';
 export { PointWriter, isUnavailable, type WriterSettings } from './writer.js';
-export { PointPublisher, latestKeys } from './publisher.js';
+export { PointPublisher, latestKeys, pointJobs } from './publisher.js';
 export { GpsIntake, intakeSettings, type Intake, type IntakeSettings, type SubmitResult } from './intake.js';
 export { PgTerminalRegistry, type TerminalRegistry } from './registry.js';
 export { Jt808Session, emptyStats, type SessionStats } from './session.js';
@@ -37,6 +37,7 @@ export {
 export {
   startHarness as startGpsHarness,
   seedFleet,
+  queuedPoints,
   TEST_INTAKE_SETTINGS,
   type Harness as GpsHarness,
 } from './harness.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, migrate, type Pool } from '../../core/index.js';
 import { createTestRedis, type TestRedis } from '../../core/testing/services.js';
-import { seedFleet, startHarness, type Harness } from './harness.js';
+import { queuedPoints, seedFleet, startHarness, type Harness } from './harness.js';
 import { TerminalClient } from './simulator/client.js';
 import { toLocation } from './simulator/tracks.js';
 
@@ -121,8 +121,7 @@ describe('PostgreSQL restarted mid-stream', () => {
       "SELECT count(*) AS n FROM gps_points WHERE device_id = '13955555555'",
     );
     expect(Number(stored.rows[0]?.n)).toBe(acked);
-    const jobs = await h.queue.queue.getJobs(['waiting'], 0, -1, true);
-    const times = jobs.map((j) => Date.parse((j.data as { fixTime: string }).fixTime));
+    const times = (await queuedPoints(h.queue)).map((p) => Date.parse(p.fixTime));
     expect(times).toHaveLength(acked);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     await c.end();

@@ -1,4 +1,4 @@
-import type { GpsSource, JobOf, LoadState } from '../../core/index.js';
+import type { GpsPointPayload, GpsSource, LoadState } from '../../core/index.js';
 
 /** A position as the gateway sees it after decoding, before filters (times in epoch ms). */
 export interface GpsPoint {
@@ -29,8 +29,8 @@ export function canonicalTerminalId(digits: string): string {
   return digits.replace(/^0+(?=\d)/, '');
 }
 
-/** The `gps-points` queue payload for an accepted point. */
-export function toPayload(p: GpsPoint): JobOf<'gps-points'> {
+/** An accepted point as the `gps-points` queue and the live map carry it. */
+export function toPayload(p: GpsPoint): GpsPointPayload {
   return {
     deviceId: p.deviceId,
     ...(p.vehicleId !== undefined ? { vehicleId: p.vehicleId } : {}),

@@ -1,13 +1,21 @@
 import type { Redis } from 'ioredis';
-import { parsePayload, type JobOf, type Logger, type TypedQueue } from '../../core/index.js';
+import {
+  GPS_POINTS_PER_JOB,
+  gpsPointPayload,
+  type GpsPointPayload,
+  type JobOf,
+  type Logger,
+  type TypedQueue,
+} from '../../core/index.js';
 import { toPayload, type GpsPoint } from './point.js';
 import { ReorderBuffer } from './reorder.js';
 
 /**
  * After PostgreSQL: stored points update the latest-position hash (live map) at once, and wait
  * in the reorder buffer before they go — per vehicle in fix-time order — to the `gps-points`
- * queue (for the rules). Publishing is one chain, so a batch never overtakes the one before
- * it; when Redis is away the chain retries the same step until it is back.
+ * queue (for the rules), many points per job. Publishing is one chain, so a batch never
+ * overtakes the one before it; when Redis is away the chain retries the same step until it is
+ * back.
  */
 const LATEST_SCRIPT = `
 for i = 1, #ARGV, 3 do
@@ -27,7 +35,7 @@ export class PointPublisher {
   private readonly reorder: ReorderBuffer;
   private chain: Promise<void> = Promise.resolve();
   private ticker: NodeJS.Timeout;
-  readonly stats = { queued: 0, invalid: 0, retries: 0, publishMs: 0 };
+  readonly stats = { queued: 0, jobs: 0, invalid: 0, retries: 0, publishMs: 0 };
 
   constructor(
     private readonly queue: TypedQueue<'gps-points'>,
@@ -75,29 +83,29 @@ export class PointPublisher {
   }
 
   private async publish(points: GpsPoint[]): Promise<void> {
-    const jobs: { name: string; data: JobOf<'gps-points'>; opts: { jobId: string } }[] = [];
+    const payloads: GpsPointPayload[] = [];
     for (const p of points) {
-      const parsed = parsePayload('gps-points', toPayload(p));
-      if (!parsed.ok) {
+      const parsed = gpsPointPayload.safeParse(toPayload(p));
+      if (!parsed.success) {
         this.stats.invalid++;
         this.log?.error(
-          { reason: parsed.reason, deviceId: p.deviceId },
+          {
+            reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+            deviceId: p.deviceId,
+          },
           'GPS point does not fit the queue schema',
         );
         continue;
       }
-      // The job id makes a retried addBulk (after a half-done attempt) idempotent.
-      jobs.push({
-        name: 'gps-points',
-        data: parsed.value,
-        opts: { jobId: `${p.deviceId}-${String(p.fixTimeMs)}` },
-      });
+      payloads.push(parsed.data);
     }
-    if (jobs.length === 0) return;
+    if (payloads.length === 0) return;
+    const jobs = pointJobs(payloads);
     await this.retrying(async () => {
       const t = performance.now();
       await this.queue.queue.addBulk(jobs);
-      this.stats.queued += jobs.length;
+      this.stats.jobs += jobs.length;
+      this.stats.queued += payloads.length;
       this.stats.publishMs += performance.now() - t;
     });
   }
@@ -133,4 +141,23 @@ export class PointPublisher {
       }
     }
   }
+}
+
+/**
+ * Released points as `gps-points` jobs of up to GPS_POINTS_PER_JOB, in release order. The job id
+ * (first point's device and fix time, and the count) makes a retried addBulk after a half-done
+ * attempt add nothing twice: a point is published once, when PostgreSQL first stored it.
+ */
+export function pointJobs(
+  payloads: readonly GpsPointPayload[],
+): { name: 'gps-points'; data: JobOf<'gps-points'>; opts: { jobId: string } }[] {
+  const jobs: { name: 'gps-points'; data: JobOf<'gps-points'>; opts: { jobId: string } }[] = [];
+  for (let i = 0; i < payloads.length; i += GPS_POINTS_PER_JOB) {
+    const chunk = payloads.slice(i, i + GPS_POINTS_PER_JOB);
+    const first = chunk[0] as GpsPointPayload;
+    // BullMQ refuses ':' in custom ids; a device id is free text over HTTP.
+    const jobId = `gps-${encodeURIComponent(first.deviceId)}-${String(Date.parse(first.fixTime))}-${String(chunk.length)}`;
+    jobs.push({ name: 'gps-points', data: { points: chunk }, opts: { jobId } });
+  }
+  return jobs;
 }

@@ -6,7 +6,7 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '../../core/testing/services.js';
-import { TEST_INTAKE_SETTINGS } from './harness.js';
+import { TEST_INTAKE_SETTINGS, queuedPoints } from './harness.js';
 import { GpsIntake } from './intake.js';
 import type { GpsPoint } from './point.js';
 
@@ -76,8 +76,7 @@ describe('GPS spool', () => {
       "SELECT fix_time AS t FROM gps_points WHERE device_id = 'spool-1' ORDER BY fix_time",
     );
     expect(rows.rows).toHaveLength(6);
-    const jobs = await queue2.queue.getJobs(['waiting'], 0, -1, true);
-    expect(jobs.map((j) => Date.parse((j.data as { fixTime: string }).fixTime) - t0)).toEqual([
+    expect((await queuedPoints(queue2)).map((p) => Date.parse(p.fixTime) - t0)).toEqual([
       0, 1000, 2000, 3000, 4000, 6000,
     ]);
     expect(await r.redis.llen(spoolKey())).toBe(0);
