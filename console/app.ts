@@ -13,11 +13,13 @@ import { installGuard, type RouteEntry } from './auth/guard.js';
 import { LoginLimiter, SessionStore } from './auth/sessions.js';
 import type { RouteContext } from './context.js';
 import { LiveHub } from './live.js';
+import { LiveVideoHub } from './live-video/hub.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { kpiRoutes } from './routes/kpi.js';
+import { liveVideoRoutes } from './routes/live-video.js';
 import { photoRoutes } from './routes/photos.js';
 import { streamRoutes } from './routes/stream.js';
 import { userRoutes } from './routes/users.js';
@@ -37,6 +39,8 @@ export interface ConsoleDeps {
   readonly loginMaxFailures?: number;
   readonly secureCookie?: boolean;
   readonly cameraStaleS?: number;
+  /** ffmpeg executable for camera live views. */
+  readonly ffmpeg?: string;
   /** Serve the web app (tests of the API alone skip bundling it). */
   readonly web?: boolean;
 }
@@ -59,6 +63,7 @@ export function buildApp(deps: ConsoleDeps): ConsoleApp {
   const cameraStaleMs = (deps.cameraStaleS ?? 30) * 1000;
   const sessions = new SessionStore(deps.redis, deps.redisPrefix, sessionTtlS);
   const live = new LiveHub(deps.redis, deps.redisPrefix, cameraStaleMs);
+  const video = new LiveVideoHub({ ffmpeg: deps.ffmpeg ?? 'ffmpeg' });
   let key: ReturnType<typeof loadOrCreateSigningKey> | null = null;
   const ctx: RouteContext = {
     pool: deps.pool,
@@ -76,6 +81,7 @@ export function buildApp(deps: ConsoleDeps): ConsoleApp {
     sessionTtlS,
     cameraStaleMs,
     live,
+    video,
   };
 
   app.setErrorHandler((err: FastifyError, _req, reply) => {
@@ -129,11 +135,13 @@ export function buildApp(deps: ConsoleDeps): ConsoleApp {
     photoRoutes(api, ctx);
     userRoutes(api, ctx);
     streamRoutes(api, ctx);
+    liveVideoRoutes(api, ctx);
     if (deps.web ?? true) webRoutes(api);
     done();
   });
   app.addHook('onClose', async () => {
     await live.close();
+    await video.close();
   });
   return Object.assign(app, { routeTable });
 }

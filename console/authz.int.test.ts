@@ -41,6 +41,7 @@ const POLICY: Record<string, Access> = {
   'GET /api/audit': AUD,
   'POST /api/audit/verify': AUD,
   'GET /api/cameras': ['operator', 'auditor', 'admin'],
+  'GET /api/cameras/:id/live': OPS,
   'GET /api/vehicles/positions': ['operator', 'auditor', 'admin'],
   'GET /api/zones': 'authenticated',
   'GET /api/teams': OPS,

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { EvidenceStore, Pool } from '../core/index.js';
 import type { LoginLimiter, SessionStore } from './auth/sessions.js';
 import type { LiveHub } from './live.js';
+import type { LiveVideoHub } from './live-video/hub.js';
 
 /** What every route module gets: the services, built once in buildApp. */
 export interface RouteContext {
@@ -19,4 +20,6 @@ export interface RouteContext {
   readonly sessionTtlS: number;
   readonly cameraStaleMs: number;
   readonly live: LiveHub;
+  /** Camera live views: one ffmpeg per camera shared by its viewers. */
+  readonly video: LiveVideoHub;
 }
