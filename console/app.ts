@@ -6,6 +6,7 @@ import {
   EvidenceStore,
   isMuckError,
   listPresence,
+  loadOrCreateSecretKey,
   loadOrCreateSigningKey,
   type Pool,
 } from '../core/index.js';
@@ -15,6 +16,8 @@ import type { RouteContext } from './context.js';
 import { LiveHub } from './live.js';
 import { LiveVideoHub } from './live-video/hub.js';
 import { auditRoutes } from './routes/audit.js';
+import { cameraAdminRoutes } from './routes/admin-cameras.js';
+import { zoneAdminRoutes } from './routes/admin-zones.js';
 import { authRoutes } from './routes/auth.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { incidentRoutes } from './routes/incidents.js';
@@ -39,6 +42,10 @@ export interface ConsoleDeps {
   readonly loginMaxFailures?: number;
   readonly secureCookie?: boolean;
   readonly cameraStaleS?: number;
+  /** Camera-credentials key (hex or base64 of 32 bytes); empty = `<dataDir>/keys/secrets.key`. */
+  readonly secretsKey?: string;
+  /** Seconds a connection test or snapshot waits for a camera. */
+  readonly cameraTimeoutS?: number;
   /** ffmpeg executable for camera live views. */
   readonly ffmpeg?: string;
   /** Serve the web app (tests of the API alone skip bundling it). */
@@ -65,6 +72,7 @@ export function buildApp(deps: ConsoleDeps): ConsoleApp {
   const live = new LiveHub(deps.redis, deps.redisPrefix, cameraStaleMs);
   const video = new LiveVideoHub({ ffmpeg: deps.ffmpeg ?? 'ffmpeg' });
   let key: ReturnType<typeof loadOrCreateSigningKey> | null = null;
+  let secretKey: Buffer | null = null;
   const ctx: RouteContext = {
     pool: deps.pool,
     redis: deps.redis,
@@ -81,6 +89,10 @@ export function buildApp(deps: ConsoleDeps): ConsoleApp {
     sessionTtlS,
     cameraStaleMs,
     live,
+    secretKey: () => (secretKey ??= loadOrCreateSecretKey(deps.secretsKey ?? '', dataDir)),
+    ffmpeg: deps.ffmpeg ?? 'ffmpeg',
+    cameraTimeoutS: deps.cameraTimeoutS ?? 10,
+    dataDir,
     video,
   };
 
@@ -134,6 +146,8 @@ export function buildApp(deps: ConsoleDeps): ConsoleApp {
     kpiRoutes(api, ctx);
     photoRoutes(api, ctx);
     userRoutes(api, ctx);
+    cameraAdminRoutes(api, ctx);
+    zoneAdminRoutes(api, ctx);
     streamRoutes(api, ctx);
     liveVideoRoutes(api, ctx);
     if (deps.web ?? true) webRoutes(api);

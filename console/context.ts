@@ -20,6 +20,13 @@ export interface RouteContext {
   readonly sessionTtlS: number;
   readonly cameraStaleMs: number;
   readonly live: LiveHub;
+  /** Decrypts and encrypts camera credentials (loaded on first use). */
+  readonly secretKey: () => Buffer;
+  /** ffmpeg for camera snapshots; ffprobe beside it for connection tests. */
+  readonly ffmpeg: string;
+  /** How long a connection test or snapshot waits for a camera. */
+  readonly cameraTimeoutS: number;
+  readonly dataDir: string;
   /** Camera live views: one ffmpeg per camera shared by its viewers. */
   readonly video: LiveVideoHub;
 }

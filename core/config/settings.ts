@@ -88,7 +88,7 @@ export const SETTINGS = [
     env: 'OPS_HOST',
     kind: str,
     default: '127.0.0.1',
-    description: 'Address of every process\'s operations endpoint (GET /metrics for Prometheus, GET /health).',
+    description: "Address of every process's operations endpoint (GET /metrics for Prometheus, GET /health).",
   },
   {
     key: 'ops.port',
@@ -96,7 +96,7 @@ export const SETTINGS = [
     kind: int(0, 65535),
     default: 0,
     description:
-      'Port of the operations endpoint. 0 = the process\'s standard port: console 9461, gps-gateway 9462, pipeline 9463, rules-worker 9464 (set it when two processes share a host).',
+      "Port of the operations endpoint. 0 = the process's standard port: console 9461, gps-gateway 9462, pipeline 9463, rules-worker 9464 (set it when two processes share a host).",
   },
   {
     key: 'paths.dataDir',
@@ -446,6 +446,14 @@ export const SETTINGS = [
     default: '',
     description:
       'Ed25519 private key (PEM file) that signs exports. Empty = DATA_DIR/keys/evidence-ed25519.pem, created on first use.',
+  },
+  {
+    key: 'secrets.key',
+    env: 'SECRETS_KEY',
+    kind: str,
+    default: '',
+    description:
+      'Key that encrypts camera credentials at rest (AES-256-GCM): 32 bytes as 64 hex digits or base64. Empty = DATA_DIR/keys/secrets.key, created on first use. Every console and pipeline node needs the same key.',
   },
   {
     key: 'inference.model',

@@ -67,6 +67,9 @@ export interface Config {
     readonly closedRetentionDays: number;
     readonly signingKey: string;
   };
+  readonly secrets: {
+    readonly key: string;
+  };
   readonly inference: {
     readonly model: string;
     readonly workers: number;
