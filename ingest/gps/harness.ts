@@ -25,6 +25,7 @@ export const TEST_INTAKE_SETTINGS: Omit<IntakeSettings, 'spoolKey'> = {
   flushMs: 10,
   spoolMaxPoints: 1_000_000,
   retryMs: 200,
+  writeLanes: 2,
 };
 
 export interface Harness {

@@ -13,6 +13,9 @@ import { PointWriter, type WriterSettings } from './writer.js';
  */
 export interface IntakeSettings extends FilterSettings, WriterSettings {}
 
+/** Parts of a batch written at once (PostgreSQL inserts on two connections overlap on two cores). */
+const WRITE_LANES = 2;
+
 export function intakeSettings(gps: Config['gps'], spoolKey: string): IntakeSettings {
   return {
     reorderToleranceMs: gps.reorderToleranceS * 1000,
@@ -25,6 +28,7 @@ export function intakeSettings(gps: Config['gps'], spoolKey: string): IntakeSett
     flushMs: gps.flushMs,
     spoolMaxPoints: gps.spoolMaxPoints,
     spoolKey,
+    writeLanes: WRITE_LANES,
   };
 }
 

@@ -12,6 +12,11 @@ export interface WriterSettings {
   /** Redis key of this gateway's spool (a list of JSON batches, oldest first). */
   readonly spoolKey: string;
   readonly retryMs?: number;
+  /**
+   * Each batch is split by device into this many parts, written at once on separate connections
+   * (a device is always in the same part, so its points stay in order).
+   */
+  readonly writeLanes?: number;
 }
 
 interface Entry {
@@ -21,7 +26,7 @@ interface Entry {
   readonly reject: (err: Error) => void;
 }
 
-interface SpooledBatch {
+export interface SpooledBatch {
   readonly points: GpsPoint[];
   readonly rejected: Rejected[];
 }
@@ -121,26 +126,41 @@ export class PointWriter {
     this.pendingPoints -= n;
     const points = batch.flatMap((e) => e.points);
     const rejected = batch.flatMap((e) => e.rejected);
+    let spool: SpooledBatch = { points, rejected };
     if (this.spooled === 0 && !this.draining) {
-      try {
-        const t = performance.now();
-        const fresh = await this.store.write(points, rejected);
-        this.stats.writeMs += performance.now() - t;
-        this.stats.batches++;
-        this.stored(points, rejected, fresh);
+      const parts = byDevice(points, rejected, this.s.writeLanes ?? 1);
+      const t = performance.now();
+      const results = await Promise.allSettled(parts.map((p) => this.store.write(p.points, p.rejected)));
+      this.stats.writeMs += performance.now() - t;
+      this.stats.batches++;
+      const unavailable: SpooledBatch[] = [];
+      let refused: Error | null = null;
+      for (const [i, r] of results.entries()) {
+        const part = parts[i] as SpooledBatch;
+        if (r.status === 'fulfilled') this.stored(part.points, part.rejected, r.value);
+        else if (isUnavailable(r.reason)) unavailable.push(part);
+        else refused = r.reason as Error;
+      }
+      if (refused) {
+        // Parts already committed stay committed: the terminal's re-send finds them stored.
+        const message = refused.message;
+        this.log?.error({ err: message }, 'PostgreSQL refused a GPS batch');
+        for (const e of batch) e.reject(new MuckError('MW_GPS_WRITE_FAILED', message));
+        return;
+      }
+      if (unavailable.length === 0) {
         for (const e of batch) e.resolve();
         return;
-      } catch (err) {
-        if (!isUnavailable(err)) {
-          this.log?.error({ err: (err as Error).message }, 'PostgreSQL refused a GPS batch');
-          for (const e of batch) e.reject(new MuckError('MW_GPS_WRITE_FAILED', (err as Error).message));
-          return;
-        }
-        this.log?.warn({ err: (err as Error).message }, 'PostgreSQL unavailable: spooling GPS points');
       }
+      this.log?.warn('PostgreSQL unavailable: spooling GPS points');
+      // Only the parts that did not commit; their devices are in no committed part of this batch.
+      spool = {
+        points: unavailable.flatMap((u) => u.points),
+        rejected: unavailable.flatMap((u) => u.rejected),
+      };
     }
     try {
-      await this.spool({ points, rejected });
+      await this.spool(spool);
       for (const e of batch) e.resolve();
     } catch (err) {
       this.stats.refused += n;
@@ -209,4 +229,23 @@ export function isUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true; // socket errors, timeouts
   return code.startsWith('08') || code.startsWith('57P') || code.startsWith('53');
+}
+
+/** A batch split into `lanes` parts by device (a device always lands in the same part); empty parts dropped. */
+export function byDevice(
+  points: readonly GpsPoint[],
+  rejected: readonly Rejected[],
+  lanes: number,
+): SpooledBatch[] {
+  if (lanes <= 1) return [{ points: [...points], rejected: [...rejected] }];
+  const parts: SpooledBatch[] = Array.from({ length: lanes }, () => ({ points: [], rejected: [] }));
+  for (const p of points) (parts[laneOf(p.deviceId, lanes)] as SpooledBatch).points.push(p);
+  for (const r of rejected) (parts[laneOf(r.point.deviceId, lanes)] as SpooledBatch).rejected.push(r);
+  return parts.filter((p) => p.points.length > 0 || p.rejected.length > 0);
+}
+
+function laneOf(deviceId: string, lanes: number): number {
+  let h = 0;
+  for (let i = 0; i < deviceId.length; i++) h = (h * 31 + deviceId.charCodeAt(i)) | 0;
+  return (h >>> 0) % lanes;
 }
