@@ -25,6 +25,8 @@ export interface FeedOptions {
 
 /** A late viewer starts at the newest keyframe; a camera with no keyframe for long is capped. */
 const MAX_GOP_CACHE_BYTES = 16 * 1024 * 1024;
+/** A JSMpeg viewer joining this soon after a picture group began starts with it. */
+const JSMPEG_FRESH_GROUP_MS = 200;
 
 /**
  * One ffmpeg reading one camera, fanned out to every viewer of that camera: a new viewer joins
@@ -46,6 +48,7 @@ export class LiveFeed {
   private gop: Buffer[] = [];
   private gopBytes = 0;
   private groupOpen = false;
+  private groupAt = 0;
   private startTimer: NodeJS.Timeout;
   private exited: Promise<void>;
   ended = false;
@@ -123,10 +126,14 @@ export class LiveFeed {
     }
     if (!this.members.has(viewer)) return; // left while waiting
     viewer.open(type);
+    // MSE jumps to the newest frame, so it may start at the last keyframe and show a picture at
+    // once. JSMpeg plays every frame it is given at the stream's pace and never makes up a
+    // backlog: it gets the current group only if that has just begun, else waits for the next.
+    const fresh = Date.now() - this.groupAt < JSMPEG_FRESH_GROUP_MS;
     const start =
       this.o.format === 'fmp4' && this.init
         ? [this.init, ...this.gop]
-        : [...this.tables.values(), ...this.gop];
+        : [...this.tables.values(), ...(fresh ? this.gop : [])];
     for (const b of start) if (!this.deliver(viewer, b)) return;
     this.receiving.add(viewer);
   }
@@ -192,6 +199,7 @@ export class LiveFeed {
 
   private newGroup(): void {
     this.groupOpen = true;
+    this.groupAt = Date.now();
     this.gop = [];
     this.gopBytes = 0;
   }

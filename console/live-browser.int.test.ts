@@ -1,0 +1,122 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+} from '../core/testing/services.js';
+import {
+  frameCodeClip,
+  frameCodeProbe,
+  glassToGlassMs,
+  startCameraSimulator,
+  type CameraSimulator,
+  type FrameSighting,
+} from '../fixtures/index.js';
+import { buildApp, type ConsoleApp } from './app.js';
+import { PASSWORD, seed, type Seeded } from './test-seed.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join('.data', 'test-artifacts', 'console');
+
+describe.skipIf(!existsSync(CHROMIUM))('camera live view in a real browser (Debian chromium)', () => {
+  let db: TestDatabase;
+  let r: TestRedis;
+  let app: ConsoleApp;
+  let s: Seeded;
+  let sim: CameraSimulator;
+  let dir: string;
+  let base: string;
+  let browser: Browser;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    r = createTestRedis();
+    dir = mkdtempSync(join(tmpdir(), 'mw-live-browser-'));
+    mkdirSync(SHOTS, { recursive: true });
+    s = await seed(db.pool, dir);
+    const clip = frameCodeClip({ seconds: 8, cacheDir: join(tmpdir(), 'mw-test-clips') });
+    sim = await startCameraSimulator({ streams: [{ path: 'gate', clips: [clip] }] });
+    await db.pool.query('UPDATE cameras SET rtsp_main_url = $2 WHERE id = $1', [s.cameraId, sim.url('gate')]);
+    app = buildApp({ pool: db.pool, redis: r.redis, redisPrefix: r.ctx.prefix, dataDir: dir });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${String((app.server.address() as AddressInfo).port)}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser.close();
+    await app.close();
+    await sim.stop();
+    await db.cleanup();
+    await r.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const logIn = async (username: string): Promise<Page> => {
+    const page = await (
+      await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
+    ).newPage();
+    page.on('pageerror', (e) => errors.push(`${username}: ${e.message}`));
+    await page.goto(base);
+    await page.fill('#username', username);
+    await page.fill('#password', PASSWORD);
+    await page.click('#login');
+    await page.waitForSelector('header.topbar');
+    return page;
+  };
+
+  /** Distinct frame codes seen on the live picture, with their glass-to-glass latencies. */
+  const watch = async (page: Page, sightings: number): Promise<{ codes: number[]; latencies: number[] }> => {
+    const seen = await page.evaluate<FrameSighting[]>(frameCodeProbe('#live-media', sightings, 30_000));
+    return { codes: seen.map((x) => x.code), latencies: glassToGlassMs(seen, sim.timeBase('gate'), 25) };
+  };
+
+  it('an operator clicks a camera on the wall and its live picture plays (MSE), then with JSMpeg', async () => {
+    const op = await logIn('operator');
+    await op.goto(`${base}/#/cameras`);
+    const tile = `.tile[data-id="${String(s.cameraId)}"] .tile-view.watchable`;
+    await op.waitForSelector(tile);
+    await op.click(tile);
+    await op.waitForSelector('section.live-view[data-format="fmp4"] video#live-media');
+    // The picture moves: the video clock advances and the burnt-in frame number changes.
+    await op.waitForFunction("(document.querySelector('#live-media')?.currentTime ?? 0) > 0.5", undefined, {
+      timeout: 30_000,
+    });
+    const mse = await watch(op, 12);
+    expect(new Set(mse.codes).size).toBeGreaterThanOrEqual(10);
+    expect(mse.latencies.length).toBeGreaterThanOrEqual(8);
+    await op.screenshot({ path: join(SHOTS, 'camera-live.png') });
+
+    await op.goto(`${base}/#/cameras/${String(s.cameraId)}/mpegts`);
+    await op.waitForSelector('section.live-view[data-format="mpegts"] canvas#live-media');
+    const jsmpeg = await watch(op, 12);
+    expect(new Set(jsmpeg.codes).size).toBeGreaterThanOrEqual(10);
+    expect(jsmpeg.latencies.length).toBeGreaterThanOrEqual(8);
+
+    // Closing the view hangs up: the console's camera connection ends with its last viewer.
+    await op.click('#close-live');
+    await op.waitForSelector('#live-media', { state: 'detached' });
+    const end = Date.now() + 15_000;
+    while (sim.stats('gate').sessions > 0 && Date.now() < end)
+      await new Promise((res) => setTimeout(res, 200));
+    expect(sim.stats('gate').sessions).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('an auditor sees the wall with health but no live view', async () => {
+    const aud = await logIn('auditor');
+    await aud.goto(`${base}/#/cameras/${String(s.cameraId)}`);
+    await aud.waitForSelector(`.tile[data-id="${String(s.cameraId)}"]`);
+    expect(await aud.$$('.tile-view.watchable')).toHaveLength(0);
+    expect(await aud.$('#live-media')).toBeNull();
+  });
+});
