@@ -218,6 +218,41 @@ describe('JT/T 808 gateway', () => {
     await c.end();
   });
 
+  it('asks with 0x8003 for a subpackage that never came, and completes the message from the re-send', async () => {
+    const c = await client('13900000019', '粤B00019', '2019');
+    expect((await c.login()).authenticated).toBe(true);
+    const body = encodeLocation(loc(-90, { lat: 22.5501 }));
+    const parts = [body.subarray(0, 20), body.subarray(20)];
+    const send = (index: number): Promise<number> => {
+      const wire = encodeFrame(
+        {
+          msgId: MSG.LOCATION,
+          version: '2019',
+          protocolVersion: 1,
+          terminalPhone: '13900000019',
+          serial: 0x600 + index - 1,
+          packet: { total: 2, index },
+        },
+        parts[index - 1] as Buffer,
+      );
+      return c.request(MSG.LOCATION, Buffer.alloc(0), wire).then((a) => a.result);
+    };
+    const before = h.gateway.stats.resendRequests;
+    expect(await send(2)).toBe(RESULT.OK); // packet 1 was lost on the way
+    for (let i = 0; i < 40 && c.resendRequests.length === 0; i++)
+      await new Promise((res) => setTimeout(res, 50));
+    expect(c.resendRequests).toEqual([{ firstSerial: 0x600, packetIds: [1] }]);
+    expect(h.gateway.stats.resendRequests).toBe(before + 1);
+    expect(await send(1)).toBe(RESULT.OK);
+    await h.intake.publisher.idle();
+    expect(
+      await count(
+        "SELECT count(*) AS n FROM gps_points WHERE device_id = '13900000019' AND ST_Y(geom) = 22.5501",
+      ),
+    ).toBe(1);
+    await c.end();
+  });
+
   it('keeps serving after a storm of garbage and mutated frames on one link', async () => {
     const before = { ...h.gateway.stats };
     const storm = connect({ host: '127.0.0.1', port: h.port });

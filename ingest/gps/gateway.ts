@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { Logger } from '../../core/index.js';
+import type { Logger, TerminalPresencePublisher } from '../../core/index.js';
 import type { Intake } from './intake.js';
 import { FrameSplitter } from './jt808/index.js';
 import type { TerminalRegistry } from './registry.js';
@@ -14,6 +15,8 @@ export interface GatewayOptions {
   readonly intake: Intake;
   readonly log?: Logger;
   readonly now?: () => number;
+  /** Announces terminals going online (authenticated) and offline (link closed). */
+  readonly presence?: Pick<TerminalPresencePublisher, 'online' | 'offline'>;
 }
 
 export interface GatewayStats extends SessionStats {
@@ -31,7 +34,8 @@ export interface GatewayStats extends SessionStats {
  */
 export class Jt808Gateway {
   private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
+  private readonly sockets = new Map<Socket, Jt808Session>();
+  private readonly ticker: NodeJS.Timeout;
   readonly stats: GatewayStats = {
     ...emptyStats(),
     connections: 0,
@@ -45,6 +49,12 @@ export class Jt808Gateway {
       this.accept(socket);
     });
     this.server.on('error', (err) => o.log?.error({ err: err.message }, 'JT/T 808 server error'));
+    // Sessions ask again for missing subpackets even when their terminal has gone quiet.
+    this.ticker = setInterval(() => {
+      const now = (this.o.now ?? Date.now)();
+      for (const session of this.sockets.values()) session.tick(now);
+    }, 1000);
+    this.ticker.unref();
   }
 
   async listen(): Promise<AddressInfo> {
@@ -64,20 +74,36 @@ export class Jt808Gateway {
         resolve();
       }),
     );
-    for (const s of this.sockets) s.destroy();
+    clearInterval(this.ticker);
+    for (const s of this.sockets.keys()) s.destroy();
     await closed;
   }
 
   private accept(socket: Socket): void {
     this.stats.connections++;
     this.stats.open++;
-    this.sockets.add(socket);
     socket.setNoDelay(true);
     socket.setTimeout(this.o.heartbeatTimeoutMs);
     const splitter = new FrameSplitter();
     let corked = false;
+    const presence = this.o.presence;
+    const link = randomBytes(8).toString('hex');
+    let authed: { id: string; vehicleId: number | null } | null = null;
+    const registry: TerminalRegistry = presence
+      ? {
+          register: (id, version, reg) => this.o.registry.register(id, version, reg),
+          authenticate: async (id, code) => {
+            const res = await this.o.registry.authenticate(id, code);
+            if (res.ok && !socket.destroyed) {
+              authed = { id, vehicleId: res.vehicleId ?? null };
+              presence.online(id, authed.vehicleId, link);
+            }
+            return res;
+          },
+        }
+      : this.o.registry;
     const session = new Jt808Session({
-      registry: this.o.registry,
+      registry,
       intake: this.o.intake,
       send: (frame) => {
         if (socket.destroyed) return;
@@ -98,6 +124,7 @@ export class Jt808Gateway {
       stats: this.stats,
       onError: (err) => this.o.log?.warn({ err: (err as Error).message }, 'JT/T 808 session error'),
     });
+    this.sockets.set(socket, session);
     let chain: Promise<void> = Promise.resolve();
     socket.on('data', (chunk: Buffer) => {
       const before = splitter.discarded;
@@ -112,6 +139,7 @@ export class Jt808Gateway {
     });
     socket.on('error', () => undefined); // resets and the like: the close handler tidies up
     socket.on('close', () => {
+      if (authed) presence?.offline(authed.id, authed.vehicleId, link);
       this.stats.open--;
       this.sockets.delete(socket);
     });

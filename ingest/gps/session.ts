@@ -9,6 +9,7 @@ import {
   decodeMessage,
   encodeFrame,
   encodeGeneralResponse,
+  encodeResendRequest,
   encodeRegisterResponse,
   type Frame,
   type Header,
@@ -32,6 +33,8 @@ export interface SessionStats {
   unsupported: number;
   points: number;
   ackFailures: number;
+  /** 0x8003 requests sent for packets of a subpackaged message that did not come. */
+  resendRequests: number;
 }
 
 export function emptyStats(): SessionStats {
@@ -44,6 +47,7 @@ export function emptyStats(): SessionStats {
     unsupported: 0,
     points: 0,
     ackFailures: 0,
+    resendRequests: 0,
   };
 }
 
@@ -54,6 +58,11 @@ export interface SessionDeps {
   readonly close: () => void;
   readonly now: () => number;
   readonly subpackageTimeoutMs: number;
+  /**
+   * Packets of a subpackaged message still missing this long after the last one came (or at once
+   * when the final packet came) are asked for again. Default: a quarter of the subpackage timeout.
+   */
+  readonly resendAfterMs?: number;
   /** Shared counters (the gateway's totals). */
   readonly stats: SessionStats;
   readonly onError?: (err: unknown) => void;
@@ -103,11 +112,31 @@ export class Jt808Session {
     if (!whole) {
       // A packet of a longer message: acknowledged as received; the message is answered when whole.
       this.reply(h, RESULT.OK);
+      this.askForMissing(this.d.now());
       return;
     }
     // A reassembled message is answered against the packet that completed it: that serial is
     // the one the terminal is still waiting on (the earlier packets were answered one by one).
     await this.dispatch(whole, h);
+  }
+
+  /** Periodic check (the gateway's timer): ask again for packets that did not come. */
+  tick(nowMs: number): void {
+    this.askForMissing(nowMs);
+  }
+
+  private askForMissing(nowMs: number): void {
+    const quietMs = this.d.resendAfterMs ?? Math.max(1000, this.d.subpackageTimeoutMs / 4);
+    for (const m of this.reassembler.missing(nowMs, quietMs)) {
+      this.d.stats.resendRequests++;
+      this.d.send(
+        this.frame(
+          m.header,
+          MSG.RESEND_REQUEST,
+          encodeResendRequest({ firstSerial: m.firstSerial, packetIds: m.packetIds }, m.header.version),
+        ),
+      );
+    }
   }
 
   private async dispatch(frame: Frame, answerTo: Header): Promise<void> {

@@ -2,4 +2,5 @@ export * from './bytes.js';
 export * from './frame.js';
 export * from './location.js';
 export * from './messages.js';
-export { Reassembler } from './subpackage.js';
+export * from './resend.js';
+export { Reassembler, type MissingPackets } from './subpackage.js';

@@ -6,6 +6,7 @@ import {
   decodeFrame,
   decodeGeneralResponse,
   decodeRegisterResponse,
+  decodeResendRequest,
   encodeAuth,
   encodeFrame,
   encodeLocation,
@@ -14,6 +15,7 @@ import {
   type Header,
   type LocationInput,
   type ProtocolVersion,
+  type ResendRequest,
 } from '../jt808/index.js';
 
 /**
@@ -41,6 +43,8 @@ export class TerminalClient {
   readonly version: ProtocolVersion;
   /** Answers that matched no request (or came after their timeout). */
   stray = 0;
+  /** The platform's 0x8003 requests for packets of a subpackaged message, as they came. */
+  readonly resendRequests: ResendRequest[] = [];
 
   constructor(
     readonly id: TerminalIdentity,
@@ -197,6 +201,12 @@ export class TerminalClient {
       return;
     }
     const { header, body } = r.frame;
+    if (header.msgId === MSG.RESEND_REQUEST) {
+      const req = decodeResendRequest(body, header.version);
+      if (req.ok) this.resendRequests.push(req.value);
+      else this.stray++;
+      return;
+    }
     const answered = this.answerOf(header, body);
     if (!answered) {
       this.stray++;
