@@ -18,6 +18,8 @@ import { LiveVideoHub } from './live-video/hub.js';
 import { auditRoutes } from './routes/audit.js';
 import { cameraAdminRoutes } from './routes/admin-cameras.js';
 import { zoneAdminRoutes } from './routes/admin-zones.js';
+import { fleetRoutes } from './routes/fleet.js';
+import { teamRoutes } from './routes/teams.js';
 import { authRoutes } from './routes/auth.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { incidentRoutes } from './routes/incidents.js';
@@ -148,6 +150,8 @@ export function buildApp(deps: ConsoleDeps): ConsoleApp {
     userRoutes(api, ctx);
     cameraAdminRoutes(api, ctx);
     zoneAdminRoutes(api, ctx);
+    fleetRoutes(api, ctx);
+    teamRoutes(api, ctx);
     streamRoutes(api, ctx);
     liveVideoRoutes(api, ctx);
     if (deps.web ?? true) webRoutes(api);

@@ -192,6 +192,7 @@ export function worldRoutes(app: FastifyInstance, ctx: RouteContext): void {
                 id: { type: 'integer' },
                 name: { type: 'string' },
                 jurisdictionCode: nullableString,
+                districts: { type: 'array', items: { type: 'string' } },
               },
             },
           },
@@ -201,11 +202,23 @@ export function worldRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
     async (req) => {
       const { user } = sessionOf(req);
-      const { rows } = await ctx.pool.query<{ id: string; name: string; jurisdiction_code: string | null }>(
-        'SELECT id, name, jurisdiction_code FROM teams WHERE ($1::text IS NULL OR jurisdiction_code = $1) ORDER BY name',
+      // A district user may dispatch to the teams based in, or covering, their district.
+      const { rows } = await ctx.pool.query<{
+        id: string;
+        name: string;
+        jurisdiction_code: string | null;
+        districts: string[];
+      }>(
+        `SELECT id, name, jurisdiction_code, districts FROM teams
+          WHERE ($1::text IS NULL OR jurisdiction_code = $1 OR $1 = ANY(districts)) ORDER BY name`,
         [user.jurisdictionCode],
       );
-      return rows.map((t) => ({ id: Number(t.id), name: t.name, jurisdictionCode: t.jurisdiction_code }));
+      return rows.map((t) => ({
+        id: Number(t.id),
+        name: t.name,
+        jurisdictionCode: t.jurisdiction_code,
+        districts: t.districts,
+      }));
     },
   );
 }
