@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ZOO } from '../models/index.js';
 import { InferenceEngine, type FrameDetections } from './engine.js';
@@ -94,4 +95,18 @@ describe('inference engine (zoo model, real onnxruntime threads)', () => {
       await engine.close();
     }
   });
+
+  it('closes while every session thread is mid-run without aborting the process', () => {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'inference/close-under-load.fixture.ts'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(child.stderr).not.toMatch(/terminate called|Napi::Error/);
+    expect(child.status).toBe(0);
+    const out = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      results: number;
+      closeMs: number;
+    };
+    expect(out.results).toBeGreaterThan(0);
+  }, 90_000);
 });

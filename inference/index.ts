@@ -16,3 +16,4 @@ export { FairFrameQueue } from './fair-queue.js';
 export { CameraAnalysis, type CameraAnalysisOptions } from './camera-analysis.js';
 export { DetectionWriter, type DetectionRow } from './detection-writer.js';
 export { ByteTracker, mota, idf1, type Track, type TrackerConfig } from './tracker/index.js';
+export { scoreEvents, type ScoredEvent, type EventScore } from './event-score.js';

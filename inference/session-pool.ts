@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { ERROR_CATALOG, MuckError, type ErrorCode } from '../core/index.js';
-import type { RunRequest, WorkerInit, WorkerMessage } from './session-protocol.js';
+import type { CloseRequest, RunRequest, WorkerInit, WorkerMessage } from './session-protocol.js';
 
 export interface SessionPoolOptions {
   readonly manifestPath: string;
@@ -98,13 +98,27 @@ export class SessionPool {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, slot });
-      const req: RunRequest = { id, batch, input };
+      const req: RunRequest = { kind: 'run', id, batch, input };
       slot.worker.postMessage(req, [input.buffer as ArrayBuffer]);
     });
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  /**
+   * Let each thread finish its run in flight and release its session before it ends; only a
+   * thread that does not end within `graceMs` is terminated.
+   */
+  async close(graceMs = 10_000): Promise<void> {
+    await Promise.all(
+      this.slots.map(async ({ worker }) => {
+        const exited = new Promise<boolean>((resolve) => worker.once('exit', () => { resolve(true); }));
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => { resolve(false); }, graceMs)));
+        worker.postMessage({ kind: 'close' } satisfies CloseRequest);
+        const ended = await Promise.race([exited, late]);
+        clearTimeout(timer);
+        if (!ended) await worker.terminate();
+      }),
+    );
   }
 }
 

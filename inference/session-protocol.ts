@@ -6,10 +6,16 @@ export interface WorkerInit {
 }
 
 export interface RunRequest {
+  readonly kind: 'run';
   readonly id: number;
   readonly batch: number;
   /** Batch input, NCHW float32 (transferred, not copied). */
   readonly input: Float32Array;
+}
+
+/** Finish the run in flight, release the session, and end the thread. */
+export interface CloseRequest {
+  readonly kind: 'close';
 }
 
 export type WorkerMessage =

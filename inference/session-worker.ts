@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import { isMuckError } from '../core/index.js';
 import { openModel } from '../models/index.js';
-import type { RunRequest, WorkerInit, WorkerMessage } from './session-protocol.js';
+import type { CloseRequest, RunRequest, WorkerInit, WorkerMessage } from './session-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('session-worker must run in a worker thread');
@@ -29,10 +29,20 @@ try {
   });
   const { width, height } = model.manifest.input;
   post({ kind: 'ready', outputShape: model.outputShape, warmupMs: performance.now() - t0 });
-  port.on('message', (req: RunRequest) => {
+  let inflight: Promise<unknown> = Promise.resolve();
+  port.on('message', (req: RunRequest | CloseRequest) => {
+    if (req.kind === 'close') {
+      // Ending the thread inside session.run would abort the whole process (native code running).
+      void inflight
+        .then(() => model.session.release())
+        .finally(() => {
+          port.close();
+        });
+      return;
+    }
     const start = performance.now();
     const x = new ort.Tensor('float32', req.input, [req.batch, 3, height, width]);
-    model.session
+    inflight = model.session
       .run({ [model.inputName]: x })
       .then((out) => {
         const y = out[model.outputName];
