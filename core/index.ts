@@ -11,6 +11,7 @@ export { startPresence, listPresence, type Presence } from './presence.js';
 export * from './audit/index.js';
 export * from './evidence/index.js';
 export * from './camera-health.js';
+export * from './terminal-presence.js';
 export { classifyFailure, type Failure, type FailureKind } from './camera-failure.js';
 export * from './secrets.js';
 export * from './camera-probe.js';
