@@ -3,6 +3,7 @@ import {
   EvidenceStore,
   TypedQueue,
   clipQueueFor,
+  loadOrCreateSecretKey,
   queueDepthMetrics,
   runProcess,
   typedWorker,
@@ -92,11 +93,13 @@ runProcess('pipeline', async (rt, ops) => {
     minScore = new Map(engine.manifest.classes.map((c, i) => [c, t[i] ?? 0.5]));
   } else log.warn('INFERENCE_MODEL is empty: recording only, no detection');
 
+  let secretKey: Buffer | null = null;
   node = new PipelineNode({
     pool,
     redis: rt.redis,
     log,
     config,
+    secretKey: () => (secretKey ??= loadOrCreateSecretKey(config.secrets.key, config.paths.dataDir)),
     ...(engine
       ? { frameSize: { width: engine.manifest.input.width, height: engine.manifest.input.height } }
       : {}),

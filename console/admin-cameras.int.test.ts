@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, startPresence } from '../core/index.js';
+import { PipelineNode } from '../ingest/index.js';
 import {
   createTestDatabase,
   createTestRedis,
@@ -243,6 +246,65 @@ describe('camera administration API', () => {
     const dead = await call(admin, 'GET', `/api/cameras/${String(s.cameraId)}/snapshot`);
     expect(dead.statusCode).toBe(502);
     expect(dead.json()).toMatchObject({ code: 'MW_CAMERA_UNREACHABLE' });
+  });
+
+  it('a pipeline node streams the camera with its encrypted credentials and applies edited zones without a restart', async () => {
+    const config = loadConfig({
+      env: {
+        NODE_ID: 'admin-test-node',
+        REDIS_PREFIX: r.ctx.prefix,
+        DATA_DIR: mkdtempSync(join(dir, 'node-')),
+        PIPELINE_TICK_S: '1',
+        SECRETS_KEY: 'ab'.repeat(32),
+      },
+    });
+    const presence = startPresence(
+      r.redis,
+      r.ctx.prefix,
+      { process: 'pipeline', node: 'admin-test-node', pid: 1, startedAt: '' },
+      1000,
+    );
+    const changed: number[] = [];
+    const node = new PipelineNode({
+      pool: db.pool,
+      redis: r.redis,
+      log: pino({ level: 'silent' }),
+      config,
+      secretKey: () => Buffer.from('ab'.repeat(32), 'hex'),
+      onCameraChanged: (id) => changed.push(id),
+    });
+    const waitFor = async (what: string, ok: () => boolean): Promise<void> => {
+      for (let i = 0; i < 300 && !ok(); i++) await new Promise((res) => setTimeout(res, 200));
+      if (!ok()) throw new Error(`timed out waiting for ${what}`);
+    };
+    try {
+      node.start();
+      await waitFor('the camera to stream', () =>
+        node.cameras().some((h) => h.cameraId === camId && h.state === 'streaming'),
+      );
+      const zones = [
+        {
+          id: 'ign',
+          kind: 'ignore',
+          polygon: [
+            [0, 0],
+            [50, 0],
+            [50, 50],
+          ],
+        },
+      ];
+      await call(admin, 'PATCH', `/api/cameras/${String(camId)}`, { imageZones: zones });
+      await waitFor(
+        'the node to apply the zones',
+        () => JSON.stringify(node.settingsOf(camId)?.zones) === JSON.stringify(zones),
+      );
+      expect(changed).toContain(camId);
+      // The decrypted URL lives only inside the node; nothing it reports carries the password.
+      expect(JSON.stringify(node.cameras())).not.toContain('s3cret-pw');
+    } finally {
+      await node.stop();
+      await presence.stop();
+    }
   });
 
   it('disables a camera; other roles may not change, test or look', async () => {

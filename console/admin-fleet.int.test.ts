@@ -176,14 +176,14 @@ describe('fleet registry API and CSV import', () => {
   });
 
   it('creates and changes single rows; bad values are coded errors; only admins write', async () => {
-    const created = await call(admin, 'POST', '/api/vehicles', {
+    const created = await call(admin, 'POST', '/api/fleet/vehicles', {
       plate: '京D30001',
       company: '城建运输',
       loadSensor: true,
     });
     expect(created.statusCode, created.body).toBe(200);
     const id = created.json<{ id: number }>().id;
-    const renamed = await call(admin, 'PATCH', `/api/vehicles/${String(id)}`, {
+    const renamed = await call(admin, 'PATCH', `/api/fleet/vehicles/${String(id)}`, {
       plate: '京D30009',
       permitNo: 'P-1',
     });
@@ -204,18 +204,18 @@ describe('fleet registry API and CSV import', () => {
     });
     const before = await snapshot();
     for (const [url, body] of [
-      ['/api/vehicles', { plate: '京D30009' }],
-      ['/api/vehicles', { plate: '京D30010', company: 'nobody' }],
-      [`/api/vehicles/${String(id)}`, { permitValidTo: 'tomorrow' }],
-      [`/api/vehicles/${String(id)}`, { colour: 'red' }],
-      ['/api/terminals', { terminalId: 'ABC' }],
-      ['/api/companies', { name: '' }],
+      ['/api/fleet/vehicles', { plate: '京D30009' }],
+      ['/api/fleet/vehicles', { plate: '京D30010', company: 'nobody' }],
+      [`/api/fleet/vehicles/${String(id)}`, { permitValidTo: 'tomorrow' }],
+      [`/api/fleet/vehicles/${String(id)}`, { colour: 'red' }],
+      ['/api/fleet/terminals', { terminalId: 'ABC' }],
+      ['/api/fleet/companies', { name: '' }],
     ] as const) {
       const res = await call(admin, url.endsWith(String(id)) ? 'PATCH' : 'POST', url, body);
       expect(res.statusCode, `${url} ${JSON.stringify(body)}`).toBe(400);
       expect(res.json()).toMatchObject({ code: 'MW_VALIDATION' });
     }
-    expect((await call(operator, 'POST', '/api/companies', { name: 'x' })).statusCode).toBe(403);
+    expect((await call(operator, 'POST', '/api/fleet/companies', { name: 'x' })).statusCode).toBe(403);
     expect(
       (
         await call(operator, 'POST', '/api/fleet/import', {
@@ -227,7 +227,7 @@ describe('fleet registry API and CSV import', () => {
     ).toBe(403);
     expect(await snapshot()).toBe(before);
     expect(
-      (await call(operator, 'GET', '/api/vehicles')).json<{ plate: string }[]>().map((v) => v.plate),
+      (await call(operator, 'GET', '/api/fleet/vehicles')).json<{ plate: string }[]>().map((v) => v.plate),
     ).toContain('京D30009');
   });
 });

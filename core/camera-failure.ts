@@ -4,6 +4,7 @@
  */
 
 import type { CameraFailureKind } from './camera-health.js';
+import { redactCredentials } from './secrets.js';
 
 export type FailureKind = CameraFailureKind;
 
@@ -39,7 +40,9 @@ const RULES: readonly [RegExp, FailureKind, boolean, string][] = [
   ],
 ];
 
-export function classifyFailure(stderr: string, exitCode: number | null): Failure {
+export function classifyFailure(rawStderr: string, exitCode: number | null): Failure {
+  // ffmpeg repeats the input URL in some messages: a camera password must not reach health or logs.
+  const stderr = redactCredentials(rawStderr);
   for (const [re, kind, transient, text] of RULES) {
     const line = stderr.split('\n').find((l) => re.test(l));
     if (line) return { kind, transient, message: `${text} (${line.trim().slice(0, 200)})` };

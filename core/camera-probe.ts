@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
 import { classifyFailure, type Failure } from './camera-failure.js';
-import { redactCredentials } from './secrets.js';
 
 /**
  * One short look at a camera stream, as the pipeline's supervisor would see it: ffprobe for the
@@ -78,8 +77,7 @@ function failed(r: Run, timeoutS: number, elapsedMs: number): Failure {
       transient: true,
       message: `the camera did not answer in time (no picture within ${String(timeoutS)} s)`,
     };
-  const f = classifyFailure(redactCredentials(r.stderr), r.code);
-  return { ...f, message: redactCredentials(f.message) };
+  return classifyFailure(r.stderr, r.code);
 }
 
 /** "25/1" → 25, "30000/1001" → 29.97, "0/0" → null. */

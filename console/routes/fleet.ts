@@ -104,7 +104,7 @@ export function fleetRoutes(app: FastifyInstance, ctx: RouteContext): void {
 
   for (const kind of FLEET_KINDS) {
     app.get(
-      `/api/${kind}`,
+      `/api/fleet/${kind}`,
       {
         config: { access: READERS },
         schema: {
@@ -117,7 +117,7 @@ export function fleetRoutes(app: FastifyInstance, ctx: RouteContext): void {
     );
 
     app.post<{ Body: Record<string, unknown> }>(
-      `/api/${kind}`,
+      `/api/fleet/${kind}`,
       {
         config: { access: ADMIN },
         schema: {
@@ -153,7 +153,7 @@ export function fleetRoutes(app: FastifyInstance, ctx: RouteContext): void {
     );
 
     app.patch<{ Params: { id: number }; Body: Record<string, unknown> }>(
-      `/api/${kind}/:id`,
+      `/api/fleet/${kind}/:id`,
       {
         config: { access: ADMIN },
         schema: {

@@ -1,4 +1,4 @@
-import type { Pool } from '../../core/index.js';
+import { decryptCredentials, urlWithCredentials, type Pool } from '../../core/index.js';
 
 /** What a pipeline node needs to run a camera; a change to any field restarts its supervisor. */
 export interface CameraSettings {
@@ -44,7 +44,20 @@ export function parseImageZones(raw: unknown): ImageZone[] {
   });
 }
 
-export async function loadEnabledCameras(pool: Pool): Promise<CameraSettings[]> {
+/**
+ * The camera's URL with its stored credentials (encrypted at rest). A secret that cannot be
+ * decrypted leaves the bare URL: that camera then fails as "auth refused", the others run on.
+ */
+function streamUrl(url: string, enc: Buffer | null, secretKey: (() => Buffer) | undefined): string {
+  if (!enc || !secretKey) return url;
+  try {
+    return urlWithCredentials(url, decryptCredentials(secretKey(), enc));
+  } catch {
+    return url;
+  }
+}
+
+export async function loadEnabledCameras(pool: Pool, secretKey?: () => Buffer): Promise<CameraSettings[]> {
   const { rows } = await pool.query<{
     id: string;
     code: string;
@@ -55,14 +68,16 @@ export async function loadEnabledCameras(pool: Pool): Promise<CameraSettings[]> 
     detect_height: number;
     image_zones: unknown;
     loitering_s: number;
+    credentials_enc: Buffer | null;
   }>(
-    `SELECT id, code, rtsp_main_url, transport, detect_fps, detect_width, detect_height, image_zones, loitering_s
+    `SELECT id, code, rtsp_main_url, transport, detect_fps, detect_width, detect_height, image_zones, loitering_s,
+            credentials_enc
      FROM cameras WHERE enabled ORDER BY id`,
   );
   return rows.map((r) => ({
     id: Number(r.id),
     code: r.code,
-    url: r.rtsp_main_url,
+    url: streamUrl(r.rtsp_main_url, r.credentials_enc, secretKey),
     transport: r.transport,
     fps: r.detect_fps,
     width: r.detect_width,

@@ -19,6 +19,8 @@ export interface PipelineNodeDeps {
   readonly frameSize?: { readonly width: number; readonly height: number };
   /** A held camera's settings changed (zones, loitering time…) and it restarted with them. */
   readonly onCameraChanged?: (cameraId: number) => void;
+  /** Key of the camera credentials stored encrypted (cameras without credentials need none). */
+  readonly secretKey?: () => Buffer;
   /** A camera stopped on this node (released, lost, disabled): downstream state can be closed. */
   readonly onCameraStopped?: (cameraId: number) => void;
 }
@@ -110,7 +112,7 @@ export class PipelineNode {
     const { config } = this.deps;
     const now = Date.now();
     await this.renewAll(now);
-    const cameras = await loadEnabledCameras(this.deps.pool);
+    const cameras = await loadEnabledCameras(this.deps.pool, this.deps.secretKey);
     const ids = cameras.map((c) => c.id);
     const holders = new Map([...(await this.leases.holders(ids))].map(([id, h]) => [id, h.node]));
     for (const id of this.held.keys()) holders.set(id, config.node.id);
