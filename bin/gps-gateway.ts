@@ -5,6 +5,7 @@ import {
   PgTerminalRegistry,
   buildHttpIntake,
   intakeSettings,
+  platformAuthenticator,
   vehicleLookup,
 } from '../ingest/index.js';
 import { gpsGatewayMetrics } from './ops/gps-metrics.js';
@@ -38,7 +39,12 @@ runProcess('gps-gateway', async (rt, ops) => {
   const tcp = await gateway.listen();
   rt.log.info({ port: tcp.port }, 'JT/T 808 gateway listening');
 
-  const http = buildHttpIntake({ intake, vehicleOf: vehicleLookup(rt.pool), maxBatch: gps.httpMaxBatch });
+  const http = buildHttpIntake({
+    intake,
+    authenticate: platformAuthenticator(rt.pool),
+    vehicleOf: vehicleLookup(rt.pool),
+    maxBatch: gps.httpMaxBatch,
+  });
   const address = await http.listen({ host: gps.host, port: gps.httpPort });
   rt.log.info({ address }, 'GPS HTTP intake listening');
 

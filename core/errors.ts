@@ -29,6 +29,10 @@ export const ERROR_CATALOG = {
     title: 'GPS storage is unavailable and its spool is full; send the positions again later',
   },
   MW_GPS_WRITE_FAILED: { status: 500, title: 'PostgreSQL refused a batch of GPS points' },
+  MW_GPS_PLATFORM_AUTH: {
+    status: 401,
+    title: 'The position batch carries no valid platform API token (Authorization: Bearer …)',
+  },
   MW_AUTH_REQUIRED: { status: 401, title: 'Log in first (no session, or it expired)' },
   MW_LOGIN_FAILED: { status: 401, title: 'User name or password is wrong, or the user is disabled' },
   MW_LOGIN_RATE_LIMITED: { status: 429, title: 'Too many failed logins; wait before trying again' },

@@ -7,6 +7,7 @@ import {
 } from '../../core/testing/services.js';
 import { queuedPoints, seedFleet, startHarness, type Harness } from './harness.js';
 import { buildHttpIntake, vehicleLookup } from './http.js';
+import { addPlatform, platformAuthenticator } from './platforms.js';
 import { latestKeys } from './publisher.js';
 import { TypedQueue } from '../../core/index.js';
 
@@ -16,6 +17,7 @@ describe('HTTP position intake', () => {
   let r: TestRedis;
   let h: Harness;
   let app: ReturnType<typeof buildHttpIntake>;
+  let auth: { authorization: string };
   const base = Date.now() - 3_600_000;
   const iso = (dtS: number): string => new Date(Math.floor(base / 1000) * 1000 + dtS * 1000).toISOString();
 
@@ -24,7 +26,13 @@ describe('HTTP position intake', () => {
     r = createTestRedis();
     await seedFleet(db.pool, [{ plate: '粤B77777' }]);
     h = await startHarness({ pool: db.pool, redis: r.redis, queues: r.ctx });
-    app = buildHttpIntake({ intake: h.intake, vehicleOf: vehicleLookup(db.pool), maxBatch: 10 });
+    auth = { authorization: `Bearer ${(await addPlatform(db.pool, 'city-platform')).token}` };
+    app = buildHttpIntake({
+      intake: h.intake,
+      authenticate: platformAuthenticator(db.pool),
+      vehicleOf: vehicleLookup(db.pool),
+      maxBatch: 10,
+    });
   });
   afterAll(async () => {
     await app.close();
@@ -34,7 +42,7 @@ describe('HTTP position intake', () => {
   });
 
   const post = (body: unknown) =>
-    app.inject({ method: 'POST', url: '/api/gps/positions', payload: body as object });
+    app.inject({ method: 'POST', url: '/api/gps/positions', payload: body as object, headers: auth });
 
   it('refuses malformed batches with MW_VALIDATION and one line per problem', async () => {
     const res = await post({ positions: [{ deviceId: '', fixTime: 'yesterday', lon: 200, lat: 22 }] });
@@ -43,6 +51,10 @@ describe('HTTP position intake', () => {
     expect(body.code).toBe('MW_VALIDATION');
     expect(body.details.length).toBeGreaterThan(0);
     expect((await post({ positions: [] })).statusCode).toBe(400);
+    // A control character in a device id (PostgreSQL text cannot hold NUL) is refused up front.
+    expect(
+      (await post({ positions: [{ deviceId: 'a\u0000b', fixTime: iso(0), lon: 1, lat: 1 }] })).statusCode,
+    ).toBe(400);
     expect(
       (await post({ positions: [{ deviceId: 'x', fixTime: iso(0), lon: 1, lat: 1, extra: 1 }] })).statusCode,
     ).toBe(400);
@@ -59,7 +71,7 @@ describe('HTTP position intake', () => {
           method: 'POST',
           url: '/api/gps/positions',
           payload: '{nope',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...auth },
         })
       ).statusCode,
     ).toBe(400);
@@ -139,7 +151,11 @@ describe('HTTP position intake', () => {
       queues: r2.ctx,
       settings: { reorderToleranceMs: 60_000 },
     });
-    const app2 = buildHttpIntake({ intake: h2.intake, maxBatch: 10 });
+    const app2 = buildHttpIntake({
+      intake: h2.intake,
+      authenticate: platformAuthenticator(db.pool),
+      maxBatch: 10,
+    });
     try {
       const positions = [20, 0, 10].map((dt) => ({
         deviceId: 'live-1',
@@ -147,7 +163,12 @@ describe('HTTP position intake', () => {
         lon: 114.05,
         lat: 22.54 + dt * 1e-5,
       }));
-      const res = await app2.inject({ method: 'POST', url: '/api/gps/positions', payload: { positions } });
+      const res = await app2.inject({
+        method: 'POST',
+        url: '/api/gps/positions',
+        payload: { positions },
+        headers: auth,
+      });
       expect(res.json()).toEqual({ accepted: 3, rejected: [] });
       await h2.intake.publisher.idle();
       const shown = JSON.parse(

@@ -1,11 +1,13 @@
-import Fastify, { type FastifyInstance } from 'fastify';
-import { LOAD_STATES, isMuckError, type Pool } from '../../core/index.js';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { LOAD_STATES, MuckError, isMuckError, type Pool } from '../../core/index.js';
 import type { Intake } from './intake.js';
+import type { Platform, PlatformAuth } from './platforms.js';
 import type { GpsPoint } from './point.js';
 
 /**
  * HTTP intake for positions pushed by other platforms: POST /api/gps/positions with
- * `{ positions: [...] }`. The JSON schema refuses malformed batches as a whole (400,
+ * `{ positions: [...] }` and the platform's API token (`Authorization: Bearer …`; without a
+ * valid one: 401 MW_GPS_PLATFORM_AUTH before the body is read, nothing written). The JSON schema refuses malformed batches as a whole (400,
  * MW_VALIDATION, one line per problem); well-formed points then go through the same filters as
  * JT/T 808 points, and each refused one is listed with its reason. Re-sending a batch is
  * harmless: points are keyed on (device, fix time).
@@ -15,7 +17,8 @@ const positionSchema = {
   required: ['deviceId', 'fixTime', 'lon', 'lat'],
   additionalProperties: false,
   properties: {
-    deviceId: { type: 'string', minLength: 1, maxLength: 64 },
+    // No control characters: PostgreSQL text cannot hold NUL, and one bad id must not sink a batch.
+    deviceId: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f]+$' },
     fixTime: { type: 'string', format: 'date-time' },
     lon: { type: 'number', minimum: -180, maximum: 180 },
     lat: { type: 'number', minimum: -90, maximum: 90 },
@@ -47,6 +50,8 @@ interface PositionIn {
 
 export interface HttpIntakeOptions {
   readonly intake: Intake;
+  /** Who may push: the platform a token belongs to, or null. */
+  readonly authenticate: PlatformAuth;
   /** Resolves a device id (terminal id or plate) to a vehicle, when it is one we know. */
   readonly vehicleOf?: (deviceId: string) => Promise<number | undefined>;
   readonly maxBatch: number;
@@ -64,6 +69,7 @@ export function buildHttpIntake(o: HttpIntakeOptions): FastifyInstance {
 
   app.setErrorHandler((err, _req, reply) => {
     if (isMuckError(err)) {
+      if (err.status === 401) void reply.header('www-authenticate', 'Bearer realm="gps-positions"');
       return reply.status(err.status).send({ code: err.code, message: err.message, details: err.details });
     }
     const e = err as {
@@ -86,9 +92,24 @@ export function buildHttpIntake(o: HttpIntakeOptions): FastifyInstance {
     });
   });
 
+  // Per request, the platform that sent it (set by the auth hook, before validation).
+  const platforms = new WeakMap<FastifyRequest, Platform>();
   app.post<{ Body: { positions: PositionIn[] } }>(
     '/api/gps/positions',
     {
+      onRequest: async (req) => {
+        const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+        const platform = m ? await o.authenticate(m[1] as string) : null;
+        if (!platform) {
+          throw new MuckError(
+            'MW_GPS_PLATFORM_AUTH',
+            m
+              ? 'The API token is not valid (unknown, re-issued, or its platform is disabled)'
+              : 'Send the platform API token as "Authorization: Bearer <token>" (an administrator makes one with `tsx ingest/gps/platforms-cli.ts add NAME`)',
+          );
+        }
+        platforms.set(req, platform);
+      },
       schema: {
         body: {
           type: 'object',
@@ -101,6 +122,7 @@ export function buildHttpIntake(o: HttpIntakeOptions): FastifyInstance {
       },
     },
     async (req) => {
+      const platform = platforms.get(req) as Platform;
       const received = now();
       const vehicles = new Map<string, number | undefined>();
       for (const p of req.body.positions) {
@@ -124,7 +146,7 @@ export function buildHttpIntake(o: HttpIntakeOptions): FastifyInstance {
           source: 'http',
           valid: p.valid,
           backlog: p.backlog,
-          extra: {},
+          extra: { platform: platform.name },
         };
       });
       const index = new Map(points.map((p, i) => [p, i]));

@@ -17,6 +17,16 @@ export { PgTerminalRegistry, type TerminalRegistry } from './registry.js';
 export { Jt808Session, emptyStats, type SessionStats } from './session.js';
 export { Jt808Gateway, type GatewayOptions, type GatewayStats } from './gateway.js';
 export { buildHttpIntake, vehicleLookup, type HttpIntakeOptions } from './http.js';
+export {
+  addPlatform,
+  reissuePlatformToken,
+  setPlatformEnabled,
+  listPlatforms,
+  platformAuthenticator,
+  tokenSha256,
+  type Platform,
+  type PlatformAuth,
+} from './platforms.js';
 export { TerminalClient, type TerminalIdentity, type Answer } from './simulator/client.js';
 export {
   generateFleet,

@@ -1,0 +1,42 @@
+/**
+ * Platforms that push positions to the HTTP intake:
+ *
+ *   tsx ingest/gps/platforms-cli.ts add NAME        prints the new platform's API token (shown once)
+ *   tsx ingest/gps/platforms-cli.ts reissue NAME    prints a fresh token; the old one stops working
+ *   tsx ingest/gps/platforms-cli.ts disable NAME | enable NAME | list
+ */
+import { createPool, isMuckError, loadProcessConfig, migrate } from '../../core/index.js';
+import { addPlatform, listPlatforms, reissuePlatformToken, setPlatformEnabled } from './platforms.js';
+
+const [command, name = ''] = process.argv.slice(2);
+const config = loadProcessConfig([]);
+const pool = createPool(config.database);
+try {
+  await migrate(pool, config.database.schema);
+  switch (command) {
+    case 'add':
+      process.stdout.write(`${(await addPlatform(pool, name)).token}\n`);
+      break;
+    case 'reissue':
+      process.stdout.write(`${await reissuePlatformToken(pool, name)}\n`);
+      break;
+    case 'disable':
+    case 'enable':
+      await setPlatformEnabled(pool, name, command === 'enable');
+      break;
+    case 'list':
+      for (const p of await listPlatforms(pool))
+        process.stdout.write(
+          `${p.name}\t${p.enabled ? 'enabled' : 'disabled'}\t${p.createdAt.toISOString()}\n`,
+        );
+      break;
+    default:
+      process.stderr.write('usage: platforms-cli.ts add|reissue|disable|enable NAME, or list\n');
+      process.exitCode = 2;
+  }
+} catch (err) {
+  process.stderr.write(`${isMuckError(err) ? err.format() : String(err)}\n`);
+  process.exitCode = 1;
+} finally {
+  await pool.end();
+}
