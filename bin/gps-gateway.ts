@@ -1,4 +1,5 @@
-import { runProcess, TypedQueue } from '../core/index.js';
+import { hostname } from 'node:os';
+import { releaseNodeTerminals, runProcess, TerminalPresencePublisher, TypedQueue } from '../core/index.js';
 import {
   GpsIntake,
   Jt808Gateway,
@@ -26,6 +27,12 @@ runProcess('gps-gateway', async (rt, ops) => {
   });
   await intake.start();
 
+  // Terminals this node's previous run left online went offline when it stopped.
+  const presenceNode = node.id || hostname();
+  await releaseNodeTerminals(rt.redis, redis.prefix, presenceNode);
+  const presence = new TerminalPresencePublisher(rt.redis, redis.prefix, presenceNode, (err) => {
+    rt.log.warn({ err: (err as Error).message }, 'terminal presence not published');
+  });
   const gateway = new Jt808Gateway({
     host: gps.host,
     port: gps.jt808Port,
@@ -34,6 +41,7 @@ runProcess('gps-gateway', async (rt, ops) => {
     registry: new PgTerminalRegistry(rt.pool),
     intake,
     log: rt.log,
+    presence,
   });
   gpsGatewayMetrics(ops.metrics, gateway.stats, intake.writer.stats);
   const tcp = await gateway.listen();

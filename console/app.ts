@@ -27,6 +27,7 @@ import { kpiRoutes } from './routes/kpi.js';
 import { liveVideoRoutes } from './routes/live-video.js';
 import { photoRoutes } from './routes/photos.js';
 import { streamRoutes } from './routes/stream.js';
+import { terminalPresenceRoutes } from './routes/terminal-presence.js';
 import { userRoutes } from './routes/users.js';
 import { worldRoutes } from './routes/world.js';
 import { webRoutes } from './web/serve.js';
@@ -154,6 +155,7 @@ export function buildApp(deps: ConsoleDeps): ConsoleApp {
     teamRoutes(api, ctx);
     streamRoutes(api, ctx);
     liveVideoRoutes(api, ctx);
+    terminalPresenceRoutes(api, ctx);
     if (deps.web ?? true) webRoutes(api);
     done();
   });

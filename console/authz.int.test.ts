@@ -42,6 +42,7 @@ const POLICY: Record<string, Access> = {
   'POST /api/audit/verify': AUD,
   'GET /api/cameras': ['operator', 'auditor', 'admin'],
   'GET /api/cameras/:id/live': OPS,
+  'GET /api/terminals/presence': ['operator', 'auditor', 'admin'],
   'GET /api/cameras/:id/settings': ['admin'],
   'POST /api/cameras': ['admin'],
   'PATCH /api/cameras/:id': ['admin'],

@@ -1,12 +1,13 @@
 import type { Redis } from 'ioredis';
-import { readCameraHealth } from '../core/index.js';
+import { readCameraHealth, terminalPresenceChannel, type TerminalPresence } from '../core/index.js';
 import { alertsChannel } from '../rules/index.js';
 
 /** What the live stream carries to browsers. */
 export type LiveEvent =
   | { kind: 'alert'; incidentId: number; jurisdictionCode: string | null; [k: string]: unknown }
   | { kind: 'incident'; incidentId: number; status: string; jurisdictionCode: string | null; teamId?: number }
-  | { kind: 'camera'; cameraId: number; state: string; stale: boolean; node: string };
+  | { kind: 'camera'; cameraId: number; state: string; stale: boolean; node: string }
+  | { kind: 'terminal'; terminalId: string; vehicleId: number | null; online: boolean; since: string };
 
 type Listener = (e: LiveEvent) => void;
 
@@ -15,8 +16,9 @@ export const consoleEventsChannel = (prefix: string): string => `${prefix}:conso
 
 /**
  * One Redis subscription per console process fanned out to every open stream: rules alerts,
- * console incident changes, and camera health changes (polled while someone is listening,
- * since pipeline nodes write health to a hash rather than publishing it).
+ * console incident changes, GPS terminals going online/offline (the gateway announces them),
+ * and camera health changes (polled while someone is listening, since pipeline nodes write
+ * health to a hash rather than publishing it).
  */
 export class LiveHub {
   private readonly listeners = new Set<Listener>();
@@ -67,9 +69,22 @@ export class LiveHub {
           incidentId: Number(body.incidentId),
           jurisdictionCode: (body.jurisdictionCode as string | null | undefined) ?? null,
         });
+      } else if (channel === terminalPresenceChannel(this.prefix)) {
+        const p = body as unknown as TerminalPresence;
+        this.emit({
+          kind: 'terminal',
+          terminalId: p.terminalId,
+          vehicleId: p.vehicleId,
+          online: p.online,
+          since: new Date(p.since).toISOString(),
+        });
       } else this.emit(body as LiveEvent);
     });
-    await sub.subscribe(alertsChannel(this.prefix), consoleEventsChannel(this.prefix));
+    await sub.subscribe(
+      alertsChannel(this.prefix),
+      consoleEventsChannel(this.prefix),
+      terminalPresenceChannel(this.prefix),
+    );
     this.poller = setInterval(() => {
       if (this.listeners.size > 0) void this.pollHealth().catch(() => undefined);
     }, this.pollMs);

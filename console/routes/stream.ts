@@ -8,7 +8,8 @@ import { errorResponses } from '../schemas.js';
 
 /** Which pushed events a user gets: their district only; enforcement only their team's cases. */
 export function wants(user: SessionUser, e: LiveEvent): boolean {
-  if (e.kind === 'camera') return user.role !== 'enforcement';
+  // Cameras and trucks are watched city-wide (a truck crosses districts), not by enforcement.
+  if (e.kind === 'camera' || e.kind === 'terminal') return user.role !== 'enforcement';
   if (!seesJurisdiction(user, e.jurisdictionCode)) return false;
   if (user.role === 'enforcement')
     return e.kind === 'incident' && user.teamId !== null && e.teamId === user.teamId;
@@ -28,7 +29,8 @@ export function streamRoutes(app: FastifyInstance, ctx: RouteContext): void {
       config: { access: 'authenticated' },
       schema: {
         tags: ['live'],
-        summary: 'Server-sent events: alerts, incident changes, camera health (text/event-stream)',
+        summary:
+          'Server-sent events: alerts, incident changes, camera health, GPS terminals online/offline (text/event-stream)',
         response: { 200: { type: 'string', description: 'text/event-stream' }, ...errorResponses },
       },
     },

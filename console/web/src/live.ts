@@ -8,6 +8,7 @@ export interface LiveHandlers {
   }) => void;
   incident?: (e: { incidentId: number; status: string }) => void;
   camera?: (e: { cameraId: number; state: string; stale: boolean; node: string }) => void;
+  terminal?: (e: { terminalId: string; vehicleId: number | null; online: boolean; since: string }) => void;
   state?: (connected: boolean) => void;
 }
 
@@ -23,7 +24,7 @@ export function connectLive(): void {
   source.onerror = () => {
     for (const h of handlers) h.state?.(false);
   };
-  for (const kind of ['alert', 'incident', 'camera'] as const) {
+  for (const kind of ['alert', 'incident', 'camera', 'terminal'] as const) {
     source.addEventListener(kind, (ev) => {
       const data = JSON.parse((ev as MessageEvent<string>).data) as never;
       for (const h of handlers) h[kind]?.(data);

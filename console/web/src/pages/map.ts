@@ -2,6 +2,7 @@ import { api, type IncidentSummary, type Page as ApiPage } from '../api.js';
 import { clear, h } from '../dom.js';
 import { t, typeName } from '../i18n.js';
 import type { Page } from '../page.js';
+import { terminalsPanel } from './terminals-panel.js';
 
 interface Feature {
   geometry: { type: string; coordinates: unknown };
@@ -30,7 +31,8 @@ export const mapPage: Page = (root) => {
   canvas.className = 'map';
   canvas.id = 'map';
   const info = h('div.map-info');
-  clear(root, h('div.map-wrap', canvas, info));
+  const terminals = terminalsPanel();
+  clear(root, h('div.map-wrap', canvas, info, terminals.element));
   let zones: Feature[] = [];
   let trucks: Feature[] = [];
   let incidents: IncidentSummary[] = [];
@@ -38,7 +40,7 @@ export const mapPage: Page = (root) => {
   let scale = 4000; // pixels per degree of longitude
   let fitted = false;
   const ctx = canvas.getContext('2d');
-  if (!ctx) return;
+  if (!ctx) return terminals.stop;
 
   const project = ([lon, lat]: XY): XY => {
     const k = Math.cos((center[1] * Math.PI) / 180);
@@ -182,6 +184,7 @@ export const mapPage: Page = (root) => {
   };
   window.addEventListener('resize', onResize);
   return () => {
+    terminals.stop();
     clearInterval(timer);
     window.removeEventListener('resize', onResize);
   };
