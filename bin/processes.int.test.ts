@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import {
   type TestRedis,
 } from '../core/testing/services.js';
 import { PROCESSES } from '../core/index.js';
+import { freePort } from '../core/testing/processes.js';
 
 interface Run {
   code: number | null;
@@ -46,20 +46,6 @@ function runEntry(
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => {
       resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** A port nothing listens on right now (the OS picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => {
-        resolve(port);
-      });
     });
   });
 }

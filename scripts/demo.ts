@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { createUser } from '../console/index.js';
-import { PROCESSES, createPool, loadProcessConfig } from '../core/index.js';
+import { PROCESSES, createPool, loadProcessConfig, opsPortOf } from '../core/index.js';
 import {
   DEMO_CAMERAS,
   clipBase,
@@ -146,6 +146,9 @@ if (await waitForPort(gpsHost, config.gps.jt808Port, 60_000)) {
 say(
   `MuckWatch is running: console http://${config.console.host}:${String(config.console.port)}/ ` +
     `(health: /api/health), JT/T 808 on :${String(config.gps.jt808Port)}. Ctrl-C stops.`,
+);
+say(
+  `metrics and health: ${PROCESSES.map((p) => `${p.name} http://${config.ops.host}:${String(opsPortOf(config, p.name))}/metrics`).join(', ')}`,
 );
 say(
   `demo logins (password ${DEMO_PASSWORD}): ${DEMO_USERS.map((u) => `${u.username} (${u.role})`).join(', ')}`,
