@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAudit } from '../core/index.js';
+import { encryptCredentials, loadOrCreateSecretKey, readAudit } from '../core/index.js';
 import {
   createTestDatabase,
   createTestRedis,
@@ -91,7 +91,12 @@ describe('camera live view', () => {
     dir = mkdtempSync(join(tmpdir(), 'mw-live-'));
     s = await seed(db.pool, dir);
     const clip = frameCodeClip({ seconds: 8, cacheDir: join(tmpdir(), 'mw-test-clips') });
-    sim = await startCameraSimulator({ streams: [{ path: 'gate', clips: [clip] }] });
+    sim = await startCameraSimulator({
+      streams: [
+        { path: 'gate', clips: [clip] },
+        { path: 'locked', clips: [clip], credentials: { user: 'viewer', pass: 's3cret-pass' } },
+      ],
+    });
     camUrl = sim.url('gate');
     await db.pool.query('UPDATE cameras SET rtsp_main_url = $2 WHERE id = $1', [s.cameraId, camUrl]);
     app = buildApp({ pool: db.pool, redis: r.redis, redisPrefix: r.ctx.prefix, dataDir: dir, web: false });
@@ -189,6 +194,35 @@ describe('camera live view', () => {
     expect(missing.status).toBe(404);
     expect(ffmpegsReading(camUrl)).toBe(0);
     expect(sim.stats('gate').sessions).toBe(0);
+  });
+
+  it('logs in to a camera with its stored (encrypted) credentials, and never shows them', async () => {
+    const key = loadOrCreateSecretKey('', dir); // the console's key: same data folder
+    const setCredentials = (pass: string) =>
+      db.pool.query('UPDATE cameras SET rtsp_main_url = $2, credentials_enc = $3 WHERE id = $1', [
+        s.cameraId,
+        sim.url('locked'),
+        encryptCredentials(key, { user: 'viewer', pass }),
+      ]);
+    try {
+      await setCredentials('s3cret-pass');
+      const v = open(who.operator ?? null);
+      const res = await v.res;
+      expect(res.status).toBe(200);
+      expect((await readSome(res, 20_000, v.ctrl)).toString('latin1', 4, 8)).toBe('ftyp');
+      await until('the feed to stop', () => sim.stats('locked').sessions === 0);
+      await setCredentials('wrong-pass');
+      const refused = await open(who.operator ?? null).res;
+      const body = (await refused.json()) as { code: string; message: string };
+      expect([refused.status, body.code]).toEqual([502, 'MW_CAMERA_UNREACHABLE']);
+      expect(body.message).toMatch(/401|Unauthorized/);
+      expect(body.message).not.toContain('wrong-pass');
+    } finally {
+      await db.pool.query('UPDATE cameras SET rtsp_main_url = $2, credentials_enc = NULL WHERE id = $1', [
+        s.cameraId,
+        camUrl,
+      ]);
+    }
   });
 
   it('says why when the camera gives no picture', async () => {

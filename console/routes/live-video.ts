@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { appendAudit, MuckError } from '../../core/index.js';
+import {
+  appendAudit,
+  decryptCredentials,
+  MuckError,
+  redactCredentials,
+  urlWithCredentials,
+} from '../../core/index.js';
 import { sessionOf } from '../auth/guard.js';
 import type { RouteContext } from '../context.js';
 import { LIVE_FORMATS, type LiveFormat } from '../live-video/ffmpeg-args.js';
@@ -16,6 +22,7 @@ interface LiveCameraRow {
   jurisdiction_code: string | null;
   url: string;
   transport: 'tcp' | 'udp';
+  credentials_enc: Buffer | null;
 }
 
 export function liveVideoRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -52,7 +59,7 @@ export function liveVideoRoutes(app: FastifyInstance, ctx: RouteContext): void {
       const { user } = sessionOf(req);
       const { rows } = await ctx.pool.query<LiveCameraRow>(
         `SELECT id, code, jurisdiction_code, COALESCE(NULLIF(rtsp_sub_url, ''), rtsp_main_url) AS url,
-                transport
+                transport, credentials_enc
            FROM cameras WHERE id = $1`,
         [req.params.id],
       );
@@ -85,7 +92,13 @@ export function liveVideoRoutes(app: FastifyInstance, ctx: RouteContext): void {
       };
       const watching = ctx.video.watch(
         Number(cam.id),
-        { url: cam.url, transport: cam.transport },
+        {
+          url: urlWithCredentials(
+            cam.url,
+            cam.credentials_enc ? decryptCredentials(ctx.secretKey(), cam.credentials_enc) : null,
+          ),
+          transport: cam.transport,
+        },
         req.query.format,
         viewer,
       );
@@ -107,7 +120,7 @@ export function liveVideoRoutes(app: FastifyInstance, ctx: RouteContext): void {
         }
         throw new MuckError(
           'MW_CAMERA_UNREACHABLE',
-          `Camera ${cam.code} sends no picture: ${(err as Error).message}. Its health on the camera wall says why.`,
+          `Camera ${cam.code} sends no picture: ${redactCredentials((err as Error).message)}. Its health on the camera wall says why.`,
         );
       }
       await appendAudit(ctx.pool, {
