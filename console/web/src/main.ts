@@ -9,6 +9,10 @@ import { loginPage } from './pages/login.js';
 import { kpiPage } from './pages/kpi.js';
 import { mapPage } from './pages/map.js';
 import { tasksPage } from './pages/tasks.js';
+import { setupCamerasPage } from './pages/setup-cameras.js';
+import { setupFleetPage } from './pages/setup-fleet.js';
+import { setupTeamsPage } from './pages/setup-teams.js';
+import { setupZonesPage } from './pages/setup-zones.js';
 import { usersPage } from './pages/users.js';
 import type { Page } from './page.js';
 
@@ -20,6 +24,10 @@ const PAGES: { path: string; label: Key; roles: User['role'][]; page: Page }[] =
   { path: 'audit', label: 'audit', roles: ['auditor', 'admin'], page: auditPage },
   { path: 'kpi', label: 'kpi', roles: ['operator', 'auditor', 'admin'], page: kpiPage },
   { path: 'users', label: 'users', roles: ['admin'], page: usersPage },
+  { path: 'setup-cameras', label: 'setupCameras', roles: ['admin'], page: setupCamerasPage },
+  { path: 'setup-zones', label: 'setupZones', roles: ['admin'], page: setupZonesPage },
+  { path: 'setup-fleet', label: 'setupFleet', roles: ['admin'], page: setupFleetPage },
+  { path: 'setup-teams', label: 'setupTeams', roles: ['admin'], page: setupTeamsPage },
 ];
 
 /** Where each role lands after logging in. */
