@@ -183,6 +183,7 @@ describe('fleet registry API and CSV import', () => {
     });
     expect(created.statusCode, created.body).toBe(200);
     const id = created.json<{ id: number }>().id;
+    const sigBefore = (await loadWorld(db.pool, DEFAULT_PARAMS)).signature;
     const renamed = await call(admin, 'PATCH', `/api/fleet/vehicles/${String(id)}`, {
       plate: '京D30009',
       permitNo: 'P-1',
@@ -198,6 +199,8 @@ describe('fleet registry API and CSV import', () => {
       `SELECT details FROM audit_log WHERE action = 'vehicle.update' AND target_id = $1`,
       [String(id)],
     );
+    // The rules worker reloads when the signature moves: a plate changed in place must move it.
+    expect((await loadWorld(db.pool, DEFAULT_PARAMS)).signature).not.toBe(sigBefore);
     expect(rows[0]?.details.changes).toEqual({
       plate: { before: '京D30001', after: '京D30009' },
       permitNo: { before: null, after: 'P-1' },

@@ -105,6 +105,18 @@ describe('teams and user administration API', () => {
     });
     const noTeam = await call(admin, 'PATCH', `/api/users/${String(s.districtOperator)}`, { teamId: 99999 });
     expect(noTeam.json()).toMatchObject({ code: 'MW_VALIDATION' });
+    await call(admin, 'POST', `/api/users/${String(s.districtOperator)}/disable`, { disabled: true });
+    await call(admin, 'POST', `/api/users/${String(s.districtOperator)}/password`, {
+      password: 'a-new-password',
+    });
+    const trail = await db.pool.query<{ action: string; details: unknown }>(
+      `SELECT action, details FROM audit_log WHERE action IN ('user.disable', 'user.password') ORDER BY id`,
+    );
+    expect(trail.rows).toEqual([
+      { action: 'user.disable', details: { changes: { disabled: { before: false, after: true } } } },
+      { action: 'user.password', details: { changes: { password: { before: 'set', after: 'reset' } } } },
+    ]);
+    expect(JSON.stringify(trail.rows)).not.toContain('a-new-password');
     const operator = await login(app, 'operator');
     expect(
       (await call(operator, 'PATCH', `/api/users/${String(s.users.auditor)}`, { role: 'admin' })).statusCode,

@@ -105,10 +105,13 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext): void {
       },
       async (req) => {
         const { user } = sessionOf(req);
-        const exists = await ctx.pool.query('SELECT 1 FROM users WHERE id = $1', [req.params.id]);
-        if (exists.rowCount === 0)
-          throw new MuckError('MW_NOT_FOUND', `User ${String(req.params.id)} does not exist.`);
-        const details = await apply(req.params.id, req.body);
+        const exists = await ctx.pool.query<{ disabled: boolean }>(
+          'SELECT disabled FROM users WHERE id = $1',
+          [req.params.id],
+        );
+        const was = exists.rows[0];
+        if (!was) throw new MuckError('MW_NOT_FOUND', `User ${String(req.params.id)} does not exist.`);
+        const details = await apply(req.params.id, { ...req.body, wasDisabled: was.disabled });
         // Whatever changed, the user's open sessions end: they log in again under the new state.
         await ctx.sessions.destroyAllFor(req.params.id);
         await appendAudit(ctx.pool, {
@@ -138,7 +141,7 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext): void {
         id,
         b.disabled,
       ]);
-      return { disabled: b.disabled };
+      return { changes: { disabled: { before: b.wasDisabled, after: b.disabled } } };
     },
   );
   change(
@@ -155,7 +158,8 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext): void {
         id,
         await hashPassword(String(b.password)),
       ]);
-      return {};
+      // The password itself never reaches the audit log; that it was reset does.
+      return { changes: { password: { before: 'set', after: 'reset' } } };
     },
   );
 }

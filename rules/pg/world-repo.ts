@@ -100,14 +100,17 @@ export async function loadTerminals(pool: Pool): Promise<Map<string, number>> {
   return new Map(rows.map((r) => [r.terminal_id.replace(/^0+/, ''), Number(r.vehicle_id)]));
 }
 
-/** Changes when any reference row changes: the worker rebuilds its world only then. */
+/**
+ * Changes when any reference row changes: the worker rebuilds its world only then. Admin edits move
+ * updated_at (a plate or a terminal number changed in place counts too).
+ */
 export async function referenceSignature(pool: Pool): Promise<string> {
   const { rows } = await pool.query<{ sig: string }>(
     `SELECT concat_ws('|',
        (SELECT concat(count(*), ':', max(updated_at), ':', sum(id)) FROM zones WHERE active),
-       (SELECT concat(count(*), ':', sum(id), ':', md5(string_agg(concat(approved_route_id, permitted_hours::text, load_sensor), ',' ORDER BY id))) FROM vehicles WHERE active),
+       (SELECT concat(count(*), ':', sum(id), ':', max(updated_at), ':', md5(string_agg(concat(approved_route_id, permitted_hours::text, load_sensor), ',' ORDER BY id))) FROM vehicles WHERE active),
        (SELECT concat(count(*), ':', max(updated_at)) FROM cameras),
-       (SELECT concat(count(*), ':', sum(vehicle_id)) FROM terminals)) AS sig`,
+       (SELECT concat(count(*), ':', sum(vehicle_id), ':', max(updated_at)) FROM terminals)) AS sig`,
   );
   return rows[0]?.sig ?? '';
 }
