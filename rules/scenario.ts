@@ -111,6 +111,8 @@ export interface ExpectedIncident {
   readonly at: number | string;
   /** Slack around the incident's interval; default 120 s. */
   readonly toleranceS?: number;
+  /** A zone code the case must involve (its jurisdiction, or a zone its explanation names). */
+  readonly zone?: string;
 }
 
 export interface Score {
@@ -135,6 +137,7 @@ export function scoreIncidents(
         d.type === e.type &&
         (e.vehicleId === undefined || d.vehicles[0]?.vehicleId === e.vehicleId) &&
         (e.cameraId === undefined || d.cameraId === e.cameraId) &&
+        (e.zone === undefined || zonesOf(d).has(e.zone)) &&
         at >= d.startedAt - tol &&
         at <= (d.endedAt ?? Infinity) + tol, // no end yet: still going on
     );
@@ -148,4 +151,19 @@ export function scoreIncidents(
     missed,
     unexpected: left,
   };
+}
+
+/** Zone codes a case involves: its jurisdiction and every `code` its explanation names. */
+export function zonesOf(d: IncidentDraft): Set<string> {
+  const codes = new Set<string>(d.jurisdictionCode === null ? [] : [d.jurisdictionCode]);
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (v !== null && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        if ((k === 'code' || k === 'route') && typeof x === 'string') codes.add(x);
+        else walk(x);
+      }
+  };
+  walk(d.explanation);
+  return codes;
 }
