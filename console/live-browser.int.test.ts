@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTerminalPresence } from '../core/index.js';
 import {
   createTestDatabase,
   createTestRedis,
@@ -110,6 +111,37 @@ describe.skipIf(!existsSync(CHROMIUM))('camera live view in a real browser (Debi
       await new Promise((res) => setTimeout(res, 200));
     expect(sim.stats('gate').sessions).toBe(0);
     expect(errors).toEqual([]);
+  });
+
+  it('the map shows a truck terminal going online and offline as the gateway announces it', async () => {
+    await db.pool.query(`INSERT INTO terminals (terminal_id, vehicle_id) VALUES ('013912345678', $1)`, [
+      s.vehicleId,
+    ]);
+    const op = await logIn('operator');
+    await op.goto(`${base}/#/map`);
+    await op.waitForSelector('aside.term-panel');
+    const announce = (online: boolean) =>
+      setTerminalPresence(r.redis, r.ctx.prefix, {
+        terminalId: '13912345678',
+        vehicleId: s.vehicleId,
+        online,
+        since: Date.now(),
+        node: 'gw-1',
+        link: 'link-1',
+      });
+    // Announced until seen: the page's event stream may still be connecting when the first goes out.
+    const until = async (online: boolean): Promise<void> => {
+      const li = `#terminals li.term.${online ? 'on' : 'off'}[data-terminal="13912345678"]`;
+      for (let i = 0; i < 30 && !(await op.$(li)); i++) {
+        await announce(online);
+        await op.waitForSelector(li, { timeout: 1000 }).catch(() => undefined);
+      }
+      expect(await op.$(li)).not.toBeNull();
+    };
+    await until(true);
+    expect(await op.textContent('#terminals')).toContain('京A12345');
+    await op.screenshot({ path: join(SHOTS, 'map-terminals.png') });
+    await until(false);
   });
 
   it('an auditor sees the wall with health but no live view', async () => {

@@ -40,5 +40,7 @@ export function disconnectLive(): void {
 /** Listen while a page is shown; the returned function stops listening. */
 export function onLive(h: LiveHandlers): () => void {
   handlers.add(h);
+  // A page shown after the stream opened would otherwise never hear that it is connected.
+  if (source) h.state?.(source.readyState === EventSource.OPEN);
   return () => handlers.delete(h);
 }
