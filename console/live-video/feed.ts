@@ -52,8 +52,6 @@ export class LiveFeed {
   private startTimer: NodeJS.Timeout;
   private exited: Promise<void>;
   ended = false;
-  /** Bytes sent to all viewers together (the sharing shows in tests: bytes, not processes). */
-  sentBytes = 0;
 
   constructor(private readonly o: FeedOptions) {
     this.child = spawn(o.ffmpeg, liveFfmpegArgs(o.input, o.format), { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -104,14 +102,6 @@ export class LiveFeed {
 
   private resolveReady: (type: string) => void;
   private rejectReady: (err: Error) => void;
-
-  get format(): LiveFormat {
-    return this.o.format;
-  }
-
-  get viewers(): number {
-    return this.members.size;
-  }
 
   /** Join: resolves once the viewer has been opened and sent what it needs to start. */
   async add(viewer: Viewer): Promise<void> {
@@ -217,7 +207,6 @@ export class LiveFeed {
   }
 
   private deliver(v: Viewer, b: Buffer): boolean {
-    this.sentBytes += b.length;
     if (v.send(b)) return true;
     v.close('the viewer could not keep up');
     this.remove(v);

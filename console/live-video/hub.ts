@@ -7,13 +7,6 @@ export interface LiveVideoOptions {
   readonly startTimeoutMs?: number;
 }
 
-export interface LiveFeedStats {
-  readonly cameraId: number;
-  readonly format: LiveFormat;
-  readonly viewers: number;
-  readonly pid: number | null;
-}
-
 /**
  * Live feeds of this console process, at most one ffmpeg per camera and encoding however many
  * operators watch. Each is a separate RTSP session to the camera, so the pipeline's ingest
@@ -21,8 +14,6 @@ export interface LiveFeedStats {
  */
 export class LiveVideoHub {
   private readonly feeds = new Map<string, { cameraId: number; feed: LiveFeed }>();
-  /** ffmpeg processes started since the console started (one per camera per viewing period). */
-  spawned = 0;
 
   constructor(private readonly o: LiveVideoOptions = {}) {}
 
@@ -51,7 +42,6 @@ export class LiveVideoHub {
       });
       entry = { cameraId, feed };
       this.feeds.set(key, entry);
-      this.spawned++;
     }
     const feed = entry.feed;
     let left = false;
@@ -63,15 +53,6 @@ export class LiveVideoHub {
         feed.remove(viewer);
       },
     };
-  }
-
-  stats(): LiveFeedStats[] {
-    return [...this.feeds.values()].map(({ cameraId, feed }) => ({
-      cameraId,
-      format: feed.format,
-      viewers: feed.viewers,
-      pid: feed.child.pid ?? null,
-    }));
   }
 
   async close(): Promise<void> {
