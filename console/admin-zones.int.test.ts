@@ -177,6 +177,11 @@ describe('zone administration API', () => {
   });
 
   it('exports GeoJSON that imports back unchanged; a clean import applies and is audited per zone', async () => {
+    const kml = await call(operator, 'GET', '/api/zones/export.kml');
+    expect(kml.headers['content-type']).toMatch(/kml/);
+    expect(kml.body).toMatch(
+      /<Placemark><name>东城区<\/name>.*<Data name="code"><value>D1<\/value><\/Data>.*<outerBoundaryIs>/s,
+    );
     const exp = await call(operator, 'GET', '/api/zones/export');
     expect(exp.statusCode).toBe(200);
     const fc = exp.json<{ features: object[] }>();

@@ -49,6 +49,7 @@ const POLICY: Record<string, Access> = {
   'POST /api/cameras/:id/test': ['admin'],
   'GET /api/cameras/:id/snapshot': ['admin'],
   'GET /api/zones/export': ['operator', 'auditor', 'admin'],
+  'GET /api/zones/export.kml': ['operator', 'auditor', 'admin'],
   'POST /api/zones': ['admin'],
   'PUT /api/zones/:id': ['admin'],
   'DELETE /api/zones/:id': ['admin'],

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { MuckError } from '../../core/index.js';
 import { saveZones, type ZoneInput } from '../../rules/index.js';
 import { auditChange } from '../admin/changes.js';
+import { zonesToKml, type KmlFeature } from '../admin/kml.js';
 import { checkOneZone, planZoneImport } from '../admin/zone-plan.js';
 import {
   deactivateZone,
@@ -70,6 +71,26 @@ export function zoneAdminRoutes(app: FastifyInstance, ctx: RouteContext): void {
       const zones = await loadStoredZones(ctx.pool, 'active');
       void reply.header('content-disposition', 'attachment; filename="zones.geojson"');
       return { type: 'FeatureCollection', features: zones.map((z) => zoneFeature(z, false)) };
+    },
+  );
+
+  app.get(
+    '/api/zones/export.kml',
+    {
+      config: { access: ['operator', 'auditor', 'admin'] },
+      schema: {
+        tags: ['admin'],
+        summary: 'Active zones as KML 2.2 (code, kind, schedule… as ExtendedData)',
+        response: { 200: { type: 'string' }, ...errorResponses },
+      },
+    },
+    async (_req, reply) => {
+      const zones = await loadStoredZones(ctx.pool, 'active');
+      const features = zones.map((z) => zoneFeature(z, false) as unknown as KmlFeature);
+      return reply
+        .header('content-type', 'application/vnd.google-earth.kml+xml; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="zones.kml"')
+        .send(zonesToKml(features));
     },
   );
 

@@ -39,7 +39,9 @@ const bodySchema = (kind: FleetKind, create: boolean) => ({
   properties: Object.fromEntries(
     FLEET_FIELDS[kind].map((f) => [
       f.key,
-      f.boolean ? { type: ['boolean', 'string', 'null'] } : { type: ['string', 'null'], maxLength: 1000 },
+      f.boolean
+        ? { anyOf: [{ type: 'boolean' }, { type: 'string', maxLength: 20 }, { type: 'null' }] }
+        : { type: ['string', 'null'], maxLength: 1000 },
     ]),
   ),
 });
@@ -87,8 +89,9 @@ export function fleetRoutes(app: FastifyInstance, ctx: RouteContext): void {
     via: string,
   ): Promise<number[]> => {
     const ids = await applyFleet(ctx.pool, kind, plan.writes);
+    const byKey = new Map(plan.reports.map((r) => [r.key, r]));
     for (const [i, w] of plan.writes.entries()) {
-      const report = plan.reports.find((r) => r.key === w.key);
+      const report = byKey.get(w.key);
       await auditChange(
         ctx.pool,
         user,
