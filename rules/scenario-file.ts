@@ -23,6 +23,8 @@ const leg = z.union([
   z.object({ sensor: z.enum(LOAD_STATES).nullable() }).strict(),
 ]);
 
+const CAMERA_TYPES = ['dumping', 'uncovered_load', 'dust'] as const;
+
 const schedule = z
   .object({ from: z.string().regex(/^\d\d:\d\d$/), to: z.string().regex(/^\d\d:\d\d$/) })
   .strict();
@@ -48,11 +50,33 @@ export const rulesScenarioSchema = z
           .strict(),
       )
       .min(1),
+    /** Camera findings, timed like the incidents (a truck's leg start plus seconds). */
+    camera: z
+      .array(
+        z
+          .object({
+            camera: z.string().min(1),
+            type: z.enum(CAMERA_TYPES),
+            truck: z.string().min(1),
+            leg: z.number().int().nonnegative(),
+            plusS: z.number().default(0),
+            confidence: z.number().min(0).max(1).default(0.9),
+          })
+          .strict(),
+      )
+      .default([]),
     expect: z.array(
       z
         .object({
-          type: z.enum(['cross_border_dumping', 'unpermitted_stop', 'route_deviation', 'off_hours']),
+          type: z.enum([
+            ...CAMERA_TYPES,
+            'cross_border_dumping',
+            'unpermitted_stop',
+            'route_deviation',
+            'off_hours',
+          ]),
           truck: z.string().min(1),
+          camera: z.string().optional(),
           zone: z.string().optional(),
           leg: z.number().int().nonnegative(),
           plusS: z.number().default(0),
@@ -76,7 +100,7 @@ export function parseRulesScenario(text: string, name: string): RulesScenario {
     );
   }
   const trucks = new Set(r.data.trucks.map((t) => t.id));
-  const bad = r.data.expect.filter(
+  const bad = [...r.data.expect, ...r.data.camera].filter(
     (e) => !trucks.has(e.truck) || e.leg >= (r.data.trucks.find((t) => t.id === e.truck)?.legs.length ?? 0),
   );
   if (bad.length > 0)
@@ -113,10 +137,13 @@ export function buildTruck(
   return { fixes: b.fixes, legStarts };
 }
 
+type Placed = ReadonlyMap<string, { vehicleId: number; legStarts: readonly number[] }>;
+
 /** What a scenario expects, in absolute times, given each truck's vehicle id and leg starts. */
 export function expectedOf(
   sc: RulesScenario,
-  trucks: ReadonlyMap<string, { vehicleId: number; legStarts: readonly number[] }>,
+  trucks: Placed,
+  cameraIdOf: (code: string) => number = () => -1,
 ): ExpectedIncident[] {
   return sc.expect.map((e) => {
     const t = trucks.get(e.truck);
@@ -124,8 +151,22 @@ export function expectedOf(
       type: e.type,
       vehicleId: t?.vehicleId ?? -1,
       at: (t?.legStarts[e.leg] ?? 0) + e.plusS * 1000,
+      ...(e.camera === undefined ? {} : { cameraId: cameraIdOf(e.camera) }),
       ...(e.zone === undefined ? {} : { zone: e.zone }),
       ...(e.toleranceS === undefined ? {} : { toleranceS: e.toleranceS }),
     };
   });
+}
+
+/** The scenario's camera findings at absolute times. */
+export function cameraFindingsOf(
+  sc: RulesScenario,
+  trucks: Placed,
+): { camera: string; type: (typeof CAMERA_TYPES)[number]; t: number; confidence: number }[] {
+  return sc.camera.map((c) => ({
+    camera: c.camera,
+    type: c.type,
+    t: (trucks.get(c.truck)?.legStarts[c.leg] ?? 0) + c.plusS * 1000,
+    confidence: c.confidence,
+  }));
 }
