@@ -74,4 +74,16 @@ describe('live stream filter', () => {
     expect(wants(user({ role: 'enforcement', teamId: 7 }), alert)).toBe(false);
     expect(wants(user({ role: 'enforcement', teamId: null }), { ...change, teamId: undefined })).toBe(false);
   });
+  it('gives GPS terminal changes to every district (trucks cross them) but not to enforcement', () => {
+    const terminal = {
+      kind: 'terminal' as const,
+      terminalId: '13912345678',
+      vehicleId: 3,
+      online: true,
+      since: '2026-11-27T08:00:00.000Z',
+    };
+    expect(wants(user({ jurisdictionCode: 'D2' }), terminal)).toBe(true);
+    expect(wants(user({ role: 'auditor' }), terminal)).toBe(true);
+    expect(wants(user({ role: 'enforcement', teamId: 7 }), terminal)).toBe(false);
+  });
 });
