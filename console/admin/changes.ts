@@ -1,4 +1,4 @@
-import { appendAudit, type Pool } from '../../core/index.js';
+import { appendAudit, appendAuditMany, type Pool } from '../../core/index.js';
 import type { SessionUser } from '../auth/sessions.js';
 
 /** Fields whose value differs, as before → after (JSON-equal values count as unchanged). */
@@ -36,4 +36,31 @@ export async function auditChange(
     targetId: String(target.id),
     details: { changes: changedFields(before, after), ...extra },
   });
+}
+
+export interface ChangeEntry {
+  readonly action: string;
+  readonly target: { type: string; id: string | number };
+  readonly before: Readonly<Record<string, unknown>> | null;
+  readonly after: Readonly<Record<string, unknown>>;
+  readonly extra?: Record<string, unknown>;
+}
+
+/** One audit entry per changed row of a bulk import, written together. */
+export async function auditChanges(
+  pool: Pool,
+  user: SessionUser,
+  entries: readonly ChangeEntry[],
+): Promise<void> {
+  await appendAuditMany(
+    pool,
+    entries.map((e) => ({
+      actorId: user.id,
+      actor: user.username,
+      action: e.action,
+      targetType: e.target.type,
+      targetId: String(e.target.id),
+      details: { changes: changedFields(e.before, e.after), ...e.extra },
+    })),
+  );
 }

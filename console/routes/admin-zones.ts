@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { MuckError } from '../../core/index.js';
 import { saveZones, type ZoneInput } from '../../rules/index.js';
-import { auditChange } from '../admin/changes.js';
+import { auditChange, auditChanges } from '../admin/changes.js';
 import { zonesToKml, type KmlFeature } from '../admin/kml.js';
 import { checkOneZone, planZoneImport } from '../admin/zone-plan.js';
 import {
@@ -246,20 +246,24 @@ export function zoneAdminRoutes(app: FastifyInstance, ctx: RouteContext): void {
         );
       await saveZones(ctx.pool, plan.writes);
       const after = new Map((await loadStoredZones(ctx.pool)).map((s) => [s.zone.code, s]));
-      for (const z of plan.writes as ZoneInput[]) {
-        const old = byCode.get(z.code);
-        const now = after.get(z.code);
-        if (!now) continue;
-        await auditChange(
-          ctx.pool,
-          user,
-          old ? 'zone.update' : 'zone.create',
-          { type: 'zone', id: now.id },
-          old ? zoneFeature(old) : null,
-          zoneFeature(now),
-          { via: 'import' },
-        );
-      }
+      await auditChanges(
+        ctx.pool,
+        user,
+        plan.writes.flatMap((z: ZoneInput) => {
+          const old = byCode.get(z.code);
+          const now = after.get(z.code);
+          if (!now) return [];
+          return [
+            {
+              action: old ? 'zone.update' : 'zone.create',
+              target: { type: 'zone', id: now.id },
+              before: old ? zoneFeature(old) : null,
+              after: zoneFeature(now),
+              extra: { via: 'import' },
+            },
+          ];
+        }),
+      );
       return { ...report, applied: true };
     },
   );

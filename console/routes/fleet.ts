@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { MuckError } from '../../core/index.js';
 import type { SessionUser } from '../auth/sessions.js';
-import { auditChange } from '../admin/changes.js';
+import { auditChanges } from '../admin/changes.js';
 import { csvCell } from '../admin/csv.js';
 import {
   planFleetCsv,
@@ -90,18 +90,19 @@ export function fleetRoutes(app: FastifyInstance, ctx: RouteContext): void {
   ): Promise<number[]> => {
     const ids = await applyFleet(ctx.pool, kind, plan.writes);
     const byKey = new Map(plan.reports.map((r) => [r.key, r]));
-    for (const [i, w] of plan.writes.entries()) {
-      const report = byKey.get(w.key);
-      await auditChange(
-        ctx.pool,
-        user,
-        `${SINGULAR[kind]}.${w.id === null ? 'create' : 'update'}`,
-        { type: SINGULAR[kind], id: ids[i] ?? 0 },
-        w.before,
-        Object.fromEntries(Object.entries(report?.changes ?? {}).map(([k, c]) => [k, c.after])),
-        { via },
-      );
-    }
+    await auditChanges(
+      ctx.pool,
+      user,
+      plan.writes.map((w, i) => ({
+        action: `${SINGULAR[kind]}.${w.id === null ? 'create' : 'update'}`,
+        target: { type: SINGULAR[kind], id: ids[i] ?? 0 },
+        before: w.before,
+        after: Object.fromEntries(
+          Object.entries(byKey.get(w.key)?.changes ?? {}).map(([k, c]) => [k, c.after]),
+        ),
+        extra: { via },
+      })),
+    );
     return ids;
   };
 

@@ -7,4 +7,11 @@ export {
   type AuditRow,
   type ChainProblem,
 } from './chain.js';
-export { appendAudit, auditRowFromDb, readAudit, type AuditDbRow, type NewAuditEntry } from './repo.js';
+export {
+  appendAudit,
+  appendAuditMany,
+  auditRowFromDb,
+  readAudit,
+  type AuditDbRow,
+  type NewAuditEntry,
+} from './repo.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing/services.js';
 import { verifyChain } from './chain.js';
-import { appendAudit, readAudit } from './repo.js';
+import { appendAudit, appendAuditMany, readAudit } from './repo.js';
 
 describe('audit log in PostgreSQL', () => {
   let db: TestDatabase;
@@ -40,5 +40,34 @@ describe('audit log in PostgreSQL', () => {
     await db.pool.query('DELETE FROM audit_log WHERE id = $1', [gone]);
     const problems = verifyChain(await readAudit(db.pool));
     expect(problems).toContainEqual(expect.objectContaining({ kind: 'removed', id: rows[9]?.id }));
+  });
+
+  it('appends a batch in order, chained to what came before, between single writers', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const one = (i: number) => ({
+        actorId: null,
+        actor: 'admin',
+        action: 'vehicle.create',
+        targetType: 'vehicle',
+        targetId: String(i),
+        details: { i },
+      });
+      await appendAudit(fresh.pool, one(0));
+      const [batch] = await Promise.all([
+        appendAuditMany(
+          fresh.pool,
+          Array.from({ length: 1200 }, (_, i) => one(i + 1)),
+        ),
+        appendAudit(fresh.pool, one(9999)),
+      ]);
+      expect(batch.map((r) => r.targetId)).toEqual(Array.from({ length: 1200 }, (_, i) => String(i + 1)));
+      const rows = await readAudit(fresh.pool);
+      expect(rows).toHaveLength(1202);
+      expect(verifyChain(rows)).toEqual([]);
+      expect(await appendAuditMany(fresh.pool, [])).toEqual([]);
+    } finally {
+      await fresh.cleanup();
+    }
   });
 });

@@ -141,9 +141,8 @@ export const setupZonesPage: Page = (root) => {
       const body = { type: 'Feature', geometry, properties: props };
       if (editing === null) await api('POST', '/api/zones', body);
       else await api('PUT', `/api/zones/${String(editing)}`, body);
+      pick(null);
       msg.textContent = w('saved');
-      editing = null;
-      geometry = null;
       await load();
     } catch (err) {
       msg.textContent = errorText(err);
