@@ -26,7 +26,8 @@ const PAGES: { path: string; label: Key; roles: User['role'][]; page: Page }[] =
   { path: 'users', label: 'users', roles: ['admin'], page: usersPage },
   { path: 'setup-cameras', label: 'setupCameras', roles: ['admin'], page: setupCamerasPage },
   { path: 'setup-zones', label: 'setupZones', roles: ['admin'], page: setupZonesPage },
-  { path: 'setup-fleet', label: 'setupFleet', roles: ['admin'], page: setupFleetPage },
+  // Operators and auditors look trucks up here too; only admins change the registry.
+  { path: 'setup-fleet', label: 'setupFleet', roles: ['admin', 'operator', 'auditor'], page: setupFleetPage },
   { path: 'setup-teams', label: 'setupTeams', roles: ['admin'], page: setupTeamsPage },
 ];
 

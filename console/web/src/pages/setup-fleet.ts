@@ -7,8 +7,12 @@ import type { Page } from '../page.js';
 type Kind = 'companies' | 'vehicles' | 'terminals';
 const KINDS: Kind[] = ['companies', 'vehicles', 'terminals'];
 
-/** Admin: the fleet registry — companies, vehicles, terminals; add one, or bulk-import a CSV after a dry run. */
-export const setupFleetPage: Page = (root) => {
+/**
+ * The fleet registry — companies, vehicles, terminals. Admins add one or bulk-import a CSV after a
+ * dry run; operators and auditors read it and export it.
+ */
+export const setupFleetPage: Page = (root, user) => {
+  const admin = user.role === 'admin';
   let kind: Kind = 'vehicles';
   const tabs = h('div.tabs');
   const table = h('div.fleet-table');
@@ -100,17 +104,19 @@ export const setupFleetPage: Page = (root) => {
     h('h2', w('fleet')),
     tabs,
     table,
-    addRow,
-    h(
-      'section.panel',
-      h('h3', w('importCsv')),
-      file,
-      text,
-      h('button#csv-dry-run', { onclick: () => void runImport(true) }, w('dryRun')),
-      h('button.primary#csv-apply', { onclick: () => void runImport(false) }, w('apply')),
-      exportLink,
-      report,
-    ),
+    admin ? addRow : null,
+    admin
+      ? h(
+          'section.panel',
+          h('h3', w('importCsv')),
+          file,
+          text,
+          h('button#csv-dry-run', { onclick: () => void runImport(true) }, w('dryRun')),
+          h('button.primary#csv-apply', { onclick: () => void runImport(false) }, w('apply')),
+          exportLink,
+          report,
+        )
+      : exportLink,
   );
   void load();
   return undefined;

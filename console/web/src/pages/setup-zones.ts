@@ -13,7 +13,7 @@ const KINDS = [
   'approved_route',
   'no_vending',
   'restricted',
-];
+] as const;
 
 /** Admin: geo zones — draw and edit on the offline map, schedules, GeoJSON import (dry run first) and export. */
 export const setupZonesPage: Page = (root) => {
@@ -31,7 +31,7 @@ export const setupZonesPage: Page = (root) => {
   const f = {
     code: h('input#zone-code', { placeholder: w('code') }),
     name: h('input#zone-name', { placeholder: w('name') }),
-    kind: h('select#zone-kind-geo', ...KINDS.map((k) => h('option', { value: k }, k))),
+    kind: h('select#zone-kind-geo', ...KINDS.map((k) => h('option', { value: k }, `${w(k)} ${k}`))),
     parent: h('input#zone-parent', { placeholder: w('parentCode') }),
     width: h('input#zone-width', { type: 'number', placeholder: w('widthM') }),
     schedule: h('textarea#zone-schedule', {
