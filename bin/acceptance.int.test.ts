@@ -25,7 +25,7 @@ import {
   loadScenario,
   seedCity,
   startCameraSimulator,
-  truckTrack,
+  scenarioTruckTracks,
   type CameraSimulator,
 } from '../fixtures/index.js';
 import { replayTrack, type ScenarioTrack } from '../ingest/index.js';
@@ -167,24 +167,11 @@ describe('MuckWatch end to end', () => {
     const scenario = await loadScenario('fixtures/scenarios/dumping-gate.yaml');
     sim.switchClip('dumping-gate', 1);
     const start = Date.now() + 40; // the next frame out is the clip's frame 0
-    const live = (truck: string): ScenarioTrack => {
-      const actor = scenario.actors.find((a) => a.id === truck);
-      const plate = actor?.kind === 'truck' ? (actor.plate ?? '') : '';
-      return {
-        terminalId: terminalOf(plate),
-        plate,
-        points: truckTrack(scenario, truck).map((p) => ({
-          t: start + p.t * 1000,
-          lon: p.lon,
-          lat: p.lat,
-          speed: p.speedKmh,
-          heading: p.course,
-          loadState: p.loaded ? 'full' : 'empty',
-        })),
-      };
-    };
     const parkedPlate = '沪D·T1001';
-    const gateTrack = live('T3');
+    // Only the uncovered truck reports here: the covered one passing at the same moment would
+    // be an equally good GPS match for the uncovered load, which the case lists as ambiguous.
+    const gateTrack = scenarioTruckTracks(scenario, start, terminalOf).find((t) => t.plate === '沪D·T3003');
+    if (!gateTrack) throw new Error('dumping-gate scenario has no truck 沪D·T3003');
     const first = gateTrack.points[0] ?? { lon: 0, lat: 0 };
     const parked: ScenarioTrack = {
       terminalId: terminalOf(parkedPlate),

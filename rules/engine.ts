@@ -57,11 +57,32 @@ function runFix(state: EngineState, fix: Fix, world: World, out: IncidentDraft[]
   if (fix.t > state.watermark) state.watermark = fix.t;
 }
 
+/**
+ * The vehicles as linking sees them: their released history plus the fixes still waiting in their
+ * reorder buffers. A terminal that stops reporting (ignition off, out of coverage) keeps its last
+ * reorder window buffered until it reports again, and those are exactly the fixes that say where
+ * it was when a camera saw it. Read-only: the vehicles' rule state is not advanced.
+ */
+function linkView(state: EngineState): ReadonlyMap<number, VehicleState> {
+  let view: Map<number, VehicleState> | null = null;
+  for (const [id, r] of state.reorder) {
+    const newest = r.buf[r.buf.length - 1];
+    if (!newest) continue;
+    view ??= new Map(state.vehicles);
+    const v = state.vehicles.get(id) ?? newVehicleState(id);
+    // Buffered fixes are all later than the released ones: appending keeps the time order.
+    view.set(id, { ...v, last: newest, history: { ...v.history, fixes: [...v.history.fixes, ...r.buf] } });
+  }
+  return view ?? state.vehicles;
+}
+
 function releaseCamera(state: EngineState, world: World, upTo: number, out: IncidentDraft[]): void {
   const q = state.pendingCamera;
   let i = 0;
+  let vehicles: ReadonlyMap<number, VehicleState> | null = null;
   while (i < q.length && (q[i] as CameraObservation).t <= upTo) {
-    const d = cameraIncident(q[i] as CameraObservation, state.vehicles, world);
+    vehicles ??= linkView(state);
+    const d = cameraIncident(q[i] as CameraObservation, vehicles, world);
     if (d) out.push(d);
     i++;
   }

@@ -72,6 +72,17 @@ describe('detection ↔ truck linking', () => {
     expect((vs[0]?.confidence ?? 0) - (vs[1]?.confidence ?? 0)).toBeGreaterThan(0.3);
   });
 
+  it('a truck whose terminal goes quiet just after the camera is still linked (fixes in its reorder window)', () => {
+    const a = drive(track(1, [120.05, 30.05], T0), [120.11, 30.05], 40);
+    const t = passTime(a, P.camera[0]);
+    // Ignition off 10 s after passing: its last fixes never get a successor to release them.
+    const quiet = { ...a, fixes: a.fixes.filter((f) => f.t <= t + 10_000) };
+    const far = drive(track(2, [120.05, 30.09], T0), [120.11, 30.09], 40); // keeps GPS time moving
+    const { incidents } = runInputs(world, withCamera(mergeTracks(quiet, far), obs(t)));
+    expect(incidents.map((i) => i.vehicles.map((v) => v.vehicleId))).toEqual([[1]]);
+    expect(incidents[0]?.vehicles[0]?.reason).toContain('inside the footprint');
+  });
+
   it('no truck in view: the camera incident stands alone, with no vehicle', () => {
     const a = drive(track(1, [120.05, 30.07], T0), [120.11, 30.07], 40);
     const { incidents } = runInputs(world, withCamera(mergeTracks(a), obs(T0 + 60_000)));

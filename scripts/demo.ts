@@ -1,16 +1,18 @@
 /**
  * `npm run demo`: provision the services, migrate, seed the demo city, start the camera simulator
- * (fixture clips over RTSP), every MuckWatch process, and the truck simulator (the fleet over
- * JT/T 808). Ctrl-C stops them all (SIGTERM, then SIGKILL after 10 s).
+ * (fixture clips over RTSP), every MuckWatch process, the truck simulator (the fleet over
+ * JT/T 808) and the scene player (camera scenarios played now and then, their trucks in step). Ctrl-C stops them all (SIGTERM, then SIGKILL after 10 s).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { createUser } from '../console/index.js';
+import { startScenePlayer } from './lib/scene-player.js';
 import { PROCESSES, createPool, loadProcessConfig, opsPortOf } from '../core/index.js';
 import {
   DEMO_CAMERAS,
   clipBase,
   demoFleetTracks,
+  loadScenario,
   seedCity,
   startCameraSimulator,
 } from '../fixtures/index.js';
@@ -49,11 +51,15 @@ step(['bin/migrate.ts']);
 const config = loadProcessConfig([]);
 
 const streams = [...new Set(DEMO_CAMERAS.map((c) => c.stream))];
-const sim = await startCameraSimulator({
-  streams: streams.map((s) => ({ path: s, clips: [`${clipBase(s)}.mp4`] })),
-  port: 8554,
-}).catch(() =>
-  startCameraSimulator({ streams: streams.map((s) => ({ path: s, clips: [`${clipBase(s)}.mp4`] })) }),
+// Cameras whose scenario has findings idle on a quiet clip and play the scenario now and then.
+const SCENES = ['dumping-gate', 'vending-street'];
+const IDLE_CLIP = `${clipBase('distractors-day')}.mp4`;
+const streamConfigs = streams.map((s) => ({
+  path: s,
+  clips: SCENES.includes(s) ? [IDLE_CLIP, `${clipBase(s)}.mp4`] : [`${clipBase(s)}.mp4`],
+}));
+const sim = await startCameraSimulator({ streams: streamConfigs, port: 8554 }).catch(() =>
+  startCameraSimulator({ streams: streamConfigs }),
 );
 say(`camera simulator: ${String(streams.length)} streams at rtsp://${sim.host}:${String(sim.port)}/`);
 
@@ -85,6 +91,11 @@ for (const u of DEMO_USERS) {
     { id: null, name: 'demo' },
   );
 }
+const terminals = await pool.query<{ plate: string; terminal_id: string }>(
+  'SELECT v.plate, t.terminal_id FROM terminals t JOIN vehicles v ON v.id = t.vehicle_id',
+);
+const terminalOf = (plate: string): string =>
+  terminals.rows.find((r) => r.plate === plate)?.terminal_id ?? '00000000000';
 await pool.end();
 say(
   `demo city: ${String(seeded.zones)} zones, ${String(seeded.cameras)} cameras, ${String(seeded.vehicles)} trucks`,
@@ -110,9 +121,11 @@ for (const p of PROCESSES) {
 }
 
 let stopping = false;
+let player: { stop: () => void } | null = null;
 const stopAll = (): void => {
   if (stopping) return;
   stopping = true;
+  player?.stop();
   for (const c of children) c.kill('SIGTERM');
   setTimeout(() => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -140,6 +153,22 @@ if (await waitForPort(gpsHost, config.gps.jt808Port, 60_000)) {
   );
   void replayTrack(crossBorder, { host: gpsHost, port: config.gps.jt808Port, speedup: 0 });
   void replayFleet(live, { host: gpsHost, port: config.gps.jt808Port, speedup: 1 });
+  const scenes = await Promise.all(
+    SCENES.map(async (path) => ({ path, scenario: await loadScenario(`fixtures/scenarios/${path}.yaml`) })),
+  );
+  player = startScenePlayer({
+    sim,
+    scenes,
+    firstS: 30,
+    staggerS: 60,
+    everyS: 240,
+    gps: { host: gpsHost, port: config.gps.jt808Port },
+    terminalOf,
+    say,
+  });
+  say(
+    `scenes: ${SCENES.join(', ')} play once every 4 min (first in 30 s), their trucks reporting over JT/T 808 in step`,
+  );
 } else {
   say('the GPS gateway did not open its port: no truck simulator');
 }
