@@ -143,21 +143,30 @@ export class PointPublisher {
   }
 }
 
+interface PointJob {
+  name: 'gps-points';
+  data: JobOf<'gps-points'>;
+  opts: { jobId: string; removeOnComplete: { count: number } };
+}
+
 /**
  * Released points as `gps-points` jobs of up to GPS_POINTS_PER_JOB, in release order. The job id
  * (first point's device and fix time, and the count) makes a retried addBulk after a half-done
- * attempt add nothing twice: a point is published once, when PostgreSQL first stored it.
+ * attempt add nothing twice: a point is published once, when PostgreSQL first stored it. Few
+ * completed jobs are kept: each holds hundreds of points, and Redis is not their archive.
  */
-export function pointJobs(
-  payloads: readonly GpsPointPayload[],
-): { name: 'gps-points'; data: JobOf<'gps-points'>; opts: { jobId: string } }[] {
-  const jobs: { name: 'gps-points'; data: JobOf<'gps-points'>; opts: { jobId: string } }[] = [];
+export function pointJobs(payloads: readonly GpsPointPayload[]): PointJob[] {
+  const jobs: PointJob[] = [];
   for (let i = 0; i < payloads.length; i += GPS_POINTS_PER_JOB) {
     const chunk = payloads.slice(i, i + GPS_POINTS_PER_JOB);
     const first = chunk[0] as GpsPointPayload;
     // BullMQ refuses ':' in custom ids; a device id is free text over HTTP.
     const jobId = `gps-${encodeURIComponent(first.deviceId)}-${String(Date.parse(first.fixTime))}-${String(chunk.length)}`;
-    jobs.push({ name: 'gps-points', data: { points: chunk }, opts: { jobId } });
+    jobs.push({
+      name: 'gps-points',
+      data: { points: chunk },
+      opts: { jobId, removeOnComplete: { count: 50 } },
+    });
   }
   return jobs;
 }
