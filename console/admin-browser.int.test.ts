@@ -188,4 +188,21 @@ describe.skipIf(!existsSync(CHROMIUM))('admin pages in a real browser (Debian ch
     expect((await db.pool.query('SELECT count(*) FROM vehicles')).rows).toEqual(before.rows);
     expect(errors).toEqual([]);
   });
+
+  it('changes a user’s district on the users page', async () => {
+    const page = await logIn();
+    await page.goto(`${base}/#/users`);
+    const row = page.locator('tr[data-user="op-d2"]');
+    await row.locator('input').first().fill('D1');
+    const [res] = await Promise.all([
+      page.waitForResponse((x) => x.url().includes('/api/users/') && x.request().method() === 'PATCH'),
+      row.locator('button').first().click(),
+    ]);
+    expect(res.status()).toBe(200);
+    const { rows } = await db.pool.query<{ j: string }>(
+      `SELECT jurisdiction_code j FROM users WHERE username = 'op-d2'`,
+    );
+    expect(rows[0]?.j).toBe('D1');
+    expect(errors).toEqual([]);
+  });
 });

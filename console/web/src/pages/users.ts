@@ -36,17 +36,51 @@ export const usersPage: Page = (root) => {
     const users = await api<UserRow[]>('GET', '/api/users');
     clear(
       tbody,
-      ...users.map((u) =>
-        h(
+      ...users.map((u) => {
+        // Role, district and team edited in place; saving ends the user's sessions when access changes.
+        const role = h(
+          'select',
+          ...Object.entries(ROLE_NAMES).map(([v, n]) => h('option', { value: v, selected: v === u.role }, n)),
+        );
+        const district = h('input', { value: u.jurisdictionCode ?? '', placeholder: t('all'), size: 6 });
+        const team = h('input', {
+          value: u.teamId === null ? '' : String(u.teamId),
+          type: 'number',
+          style: { width: '5em' },
+        });
+        return h(
           'tr',
+          { 'data-user': u.username },
           h('td', String(u.id)),
           h('td', u.username),
           h('td', u.displayName),
-          h('td', ROLE_NAMES[u.role] ?? u.role),
-          h('td', u.jurisdictionCode ?? t('all')),
-          h('td', u.teamId === null ? '—' : String(u.teamId)),
+          h('td', role),
+          h('td', district),
+          h('td', team),
           h(
             'td',
+            h(
+              'button.small',
+              {
+                onclick: async () => {
+                  msg.textContent = '';
+                  try {
+                    await api('PATCH', `/api/users/${String(u.id)}`, {
+                      role: role.value,
+                      jurisdictionCode: district.value || null,
+                      teamId: team.value ? Number(team.value) : null,
+                    });
+                    await load();
+                  } catch (err) {
+                    msg.textContent =
+                      err instanceof ApiFailure
+                        ? `${err.body.message} ${(err.body.details ?? []).join('; ')}`
+                        : String(err);
+                  }
+                },
+              },
+              t('save'),
+            ),
             h(
               'button.small',
               {
@@ -73,8 +107,8 @@ export const usersPage: Page = (root) => {
               t('resetPassword'),
             ),
           ),
-        ),
-      ),
+        );
+      }),
     );
   };
   const create = async (): Promise<void> => {
