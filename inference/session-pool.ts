@@ -110,9 +110,18 @@ export class SessionPool {
   async close(graceMs = 10_000): Promise<void> {
     await Promise.all(
       this.slots.map(async ({ worker }) => {
-        const exited = new Promise<boolean>((resolve) => worker.once('exit', () => { resolve(true); }));
+        const exited = new Promise<boolean>((resolve) =>
+          worker.once('exit', () => {
+            resolve(true);
+          }),
+        );
         let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => { resolve(false); }, graceMs)));
+        const late = new Promise<boolean>(
+          (resolve) =>
+            (timer = setTimeout(() => {
+              resolve(false);
+            }, graceMs)),
+        );
         worker.postMessage({ kind: 'close' } satisfies CloseRequest);
         const ended = await Promise.race([exited, late]);
         clearTimeout(timer);
