@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['**/*.test.ts'],
           exclude: [...ignored, '**/*.int.test.ts'],
+          // Some "unit" files build the whole console app (OpenAPI drift); a busy CI box needs > 5 s.
+          testTimeout: 20_000,
         },
       },
       {
