@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, startPresence } from '../core/index.js';
 import {
@@ -17,9 +17,8 @@ import { PipelineNode } from '../ingest/index.js';
 import { DEFAULT_PARAMS, loadWorld } from '../rules/index.js';
 import { buildApp, type ConsoleApp } from './app.js';
 import { PASSWORD, seed, type Seeded } from './test-seed.js';
+import { HAS_CHROMIUM, SHOTS, launchChromium } from './test-browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join('.data', 'test-artifacts', 'console');
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 /** Click the given fractions of a canvas (what an admin does when drawing a polygon). */
@@ -29,7 +28,7 @@ async function clickCanvas(page: Page, selector: string, points: [number, number
   for (const [fx, fy] of points) await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('admin pages in a real browser (Debian chromium)', () => {
+describe.skipIf(!HAS_CHROMIUM)('admin pages in a real browser (Debian chromium)', () => {
   let db: TestDatabase;
   let r: TestRedis;
   let app: ConsoleApp;
@@ -46,7 +45,6 @@ describe.skipIf(!existsSync(CHROMIUM))('admin pages in a real browser (Debian ch
     db = await createTestDatabase();
     r = createTestRedis();
     dir = mkdtempSync(join(tmpdir(), 'mw-admin-browser-'));
-    mkdirSync(SHOTS, { recursive: true });
     s = await seed(db.pool, dir);
     sim = await startCameraSimulator({
       streams: [{ path: 'gate', clips: [`${clipBase('dumping-gate')}.mp4`] }],
@@ -81,10 +79,7 @@ describe.skipIf(!existsSync(CHROMIUM))('admin pages in a real browser (Debian ch
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${String((app.server.address() as AddressInfo).port)}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser.close();

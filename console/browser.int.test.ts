@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertMessage, alertsChannel, loadSla, upsertIncident, type IncidentDraft } from '../rules/index.js';
 import {
@@ -13,12 +13,9 @@ import {
 } from '../core/testing/services.js';
 import { buildApp, type ConsoleApp } from './app.js';
 import { PASSWORD, seed, type Seeded } from './test-seed.js';
+import { HAS_CHROMIUM, SHOTS, launchChromium } from './test-browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** Screenshots are kept as test artifacts (ignored by git, under .data/). */
-const SHOTS = join('.data', 'test-artifacts', 'console');
-
-describe.skipIf(!existsSync(CHROMIUM))('console in a real browser (Debian chromium)', () => {
+describe.skipIf(!HAS_CHROMIUM)('console in a real browser (Debian chromium)', () => {
   let db: TestDatabase;
   let r: TestRedis;
   let app: ConsoleApp;
@@ -32,15 +29,11 @@ describe.skipIf(!existsSync(CHROMIUM))('console in a real browser (Debian chromi
     db = await createTestDatabase();
     r = createTestRedis();
     dir = mkdtempSync(join(tmpdir(), 'mw-browser-'));
-    mkdirSync(SHOTS, { recursive: true });
     s = await seed(db.pool, dir);
     app = buildApp({ pool: db.pool, redis: r.redis, redisPrefix: r.ctx.prefix, dataDir: dir });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${String((app.server.address() as AddressInfo).port)}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser.close();

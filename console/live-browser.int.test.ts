@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTerminalPresence } from '../core/index.js';
 import {
@@ -21,11 +21,9 @@ import {
 } from '../fixtures/index.js';
 import { buildApp, type ConsoleApp } from './app.js';
 import { PASSWORD, seed, type Seeded } from './test-seed.js';
+import { HAS_CHROMIUM, SHOTS, launchChromium } from './test-browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join('.data', 'test-artifacts', 'console');
-
-describe.skipIf(!existsSync(CHROMIUM))('camera live view in a real browser (Debian chromium)', () => {
+describe.skipIf(!HAS_CHROMIUM)('camera live view in a real browser (Debian chromium)', () => {
   let db: TestDatabase;
   let r: TestRedis;
   let app: ConsoleApp;
@@ -40,7 +38,6 @@ describe.skipIf(!existsSync(CHROMIUM))('camera live view in a real browser (Debi
     db = await createTestDatabase();
     r = createTestRedis();
     dir = mkdtempSync(join(tmpdir(), 'mw-live-browser-'));
-    mkdirSync(SHOTS, { recursive: true });
     s = await seed(db.pool, dir);
     const clip = frameCodeClip({ seconds: 8, cacheDir: join(tmpdir(), 'mw-test-clips') });
     sim = await startCameraSimulator({ streams: [{ path: 'gate', clips: [clip] }] });
@@ -48,10 +45,7 @@ describe.skipIf(!existsSync(CHROMIUM))('camera live view in a real browser (Debi
     app = buildApp({ pool: db.pool, redis: r.redis, redisPrefix: r.ctx.prefix, dataDir: dir });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${String((app.server.address() as AddressInfo).port)}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser.close();
