@@ -5,7 +5,12 @@ import { ffmpegPlan, letterboxFilter } from './ffmpeg-args.js';
 import { DropOldestQueue } from './frame-queue.js';
 import { FrameSplitter } from './frame-splitter.js';
 import { parseSegmentList } from './segment-list.js';
-import { parseSourceResolution, parseStatsFrame } from './stderr-stats.js';
+import {
+  isVerboseLine,
+  parseFilterInputSize,
+  parseSourceResolution,
+  parseStatsFrame,
+} from './stderr-stats.js';
 
 describe('ffmpeg command line', () => {
   const plan = ffmpegPlan(
@@ -136,6 +141,16 @@ describe('ffmpeg output parsing', () => {
       ),
     ).toEqual({ width: 1920, height: 1080 });
     expect(parseSourceResolution('Stream #0:1: Audio: aac, 48000 Hz')).toBeNull();
+    expect(
+      parseFilterInputSize(
+        '[graph 0 input from stream 0:0 @ 0x55d1c8e0] [verbose] w:320 h:240 pixfmt:yuv420p tb:1/90000 fr:25/1 sar:1/1',
+      ),
+    ).toEqual({ width: 320, height: 240 });
+    expect(parseFilterInputSize('[Parsed_scale_1 @ 0x55] [verbose] w:320 h:320 flags:')).toBeNull();
+    expect(isVerboseLine('[h264 @ 0x5] [verbose] Reinit context to 320x240')).toBe(true);
+    expect(isVerboseLine('[verbose] Statistics: 114 bytes written')).toBe(true);
+    expect(isVerboseLine('[tcp @ 0x5] [error] Connection refused')).toBe(false);
+    expect(isVerboseLine('[info] frame=  102 fps= 25')).toBe(false);
     expect(parseStatsFrame('[info] frame=  102 fps= 25 q=-1.0 size=N/A')).toBe(102);
     expect(parseStatsFrame('frame=7 fps=0.0')).toBe(7);
   });

@@ -147,6 +147,10 @@ describe('camera supervisor over the RTSP camera simulator', () => {
     // 320x240 letterboxed in 320x320 leaves 40 pad rows above: the last frames show it.
     const last = frames.at(-1) as Frame;
     expect(last.data[(5 * 320 + 160) * 3]).toBe(114);
+    // Boxes are mapped back to source pixels by this size: it must follow the change.
+    expect([frames[0]?.sourceWidth, frames[0]?.sourceHeight]).toEqual([640, 360]);
+    expect([last.sourceWidth, last.sourceHeight]).toEqual([320, 240]);
+    expect(sup.health().sourceResolution).toEqual({ width: 320, height: 240 });
   }, 60_000);
 
   it('wrong credentials and a wrong path surface as clear camera errors', async () => {

@@ -9,7 +9,12 @@ import { DropOldestQueue } from './frame-queue.js';
 import { FrameSplitter } from './frame-splitter.js';
 import type { CameraHealth, CameraState, Frame, RecordedSegment, RecordingGap } from './health.js';
 import { parseSegmentList } from './segment-list.js';
-import { parseSourceResolution, parseStatsFrame } from './stderr-stats.js';
+import {
+  isVerboseLine,
+  parseFilterInputSize,
+  parseSourceResolution,
+  parseStatsFrame,
+} from './stderr-stats.js';
 
 export interface SupervisorConfig {
   readonly cameraId: number;
@@ -164,7 +169,7 @@ export class CameraSupervisor {
     const out = new PassThrough();
     const cmd = ffmpeg(plan.input)
       .setFfmpegPath(config.ffmpegPath)
-      .inputOptions([...plan.inputOptions, '-loglevel', 'level+info', '-stats_period', '1'])
+      .inputOptions([...plan.inputOptions, '-loglevel', 'level+verbose', '-stats_period', '1'])
       .output(plan.recording.target)
       .outputOptions(plan.recording.options)
       .output(out)
@@ -216,6 +221,12 @@ export class CameraSupervisor {
   }
 
   private onStderr(s: Session, line: string): void {
+    if (isVerboseLine(line)) {
+      // The filter graph's input size tracks resolution changes mid-stream (new keyframe, new size).
+      const size = parseFilterInputSize(line);
+      if (size) this.resolution = size;
+      return;
+    }
     s.stderr.push(line);
     if (s.stderr.length > 60) s.stderr.shift();
     const res = parseSourceResolution(line);
