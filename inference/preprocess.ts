@@ -13,7 +13,7 @@ export function rgbToTensor(
   out: Float32Array,
   index: number,
 ): void {
-  const { width, height, scale, mean, std, channels } = input;
+  const { width, height, channels } = input;
   const plane = width * height;
   if (rgb.length !== plane * 3) {
     throw new Error(
@@ -21,12 +21,34 @@ export function rgbToTensor(
     );
   }
   const base = index * 3 * plane;
-  const order = channels === 'bgr' ? [2, 1, 0] : [0, 1, 2];
-  for (let c = 0; c < 3; c++) {
-    const src = order[c] ?? c;
-    const m = mean[c] ?? 0;
-    const s = std[c] ?? 1;
-    const dst = base + c * plane;
-    for (let p = 0; p < plane; p++) out[dst + p] = ((rgb[p * 3 + src] ?? 0) * scale - m) / s;
+  const [t0, t1, t2] = lookupTables(input);
+  // Output plane c reads source channel order[c] (BGR models swap the first and last).
+  const [o0, o1, o2] = channels === 'bgr' ? [2, 1, 0] : [0, 1, 2];
+  const p0 = out.subarray(base, base + plane);
+  const p1 = out.subarray(base + plane, base + 2 * plane);
+  const p2 = out.subarray(base + 2 * plane, base + 3 * plane);
+  // One pass over the pixels, three planes out, table lookups instead of arithmetic per byte:
+  // a third of the time of the plain per-channel loop (it showed at 20 frames/s).
+  for (let p = 0, q = 0; p < plane; p++, q += 3) {
+    p0[p] = t0[rgb[q + o0] as number] as number;
+    p1[p] = t1[rgb[q + o1] as number] as number;
+    p2[p] = t2[rgb[q + o2] as number] as number;
   }
+}
+
+type Tables = readonly [Float32Array, Float32Array, Float32Array];
+const tables = new WeakMap<ModelManifest['input'], Tables>();
+
+/** Per output channel c: byte v → (v × scale − mean[c]) / std[c], for every byte value. */
+function lookupTables(input: ModelManifest['input']): Tables {
+  const known = tables.get(input);
+  if (known) return known;
+  const make = (c: number): Float32Array =>
+    Float32Array.from(
+      { length: 256 },
+      (_, v) => (v * input.scale - (input.mean[c] ?? 0)) / (input.std[c] ?? 1),
+    );
+  const made: Tables = [make(0), make(1), make(2)];
+  tables.set(input, made);
+  return made;
 }

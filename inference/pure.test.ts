@@ -92,5 +92,14 @@ describe('preprocess', () => {
     expect(() => {
       rgbToTensor(new Uint8Array(5), input, out, 0);
     }).toThrow(/2x1 RGB/);
+    // Per-channel mean and std follow the output channel, also when the model reads BGR.
+    const mean = [0.1, 0.2, 0.3] as [number, number, number];
+    const std = [0.5, 1, 2] as [number, number, number];
+    const want = (c: number, ...vs: number[]): number[] =>
+      vs.map((v) => Math.fround((v / 255 - (mean[c] ?? 0)) / (std[c] ?? 1)));
+    rgbToTensor(rgb, { ...input, mean, std }, out, 0);
+    expect([...out.slice(0, 6)]).toEqual([...want(0, 255, 0), ...want(1, 0, 255), ...want(2, 51, 102)]);
+    rgbToTensor(rgb, { ...input, mean, std, channels: 'bgr' }, out, 0);
+    expect([...out.slice(0, 6)]).toEqual([...want(0, 51, 102), ...want(1, 0, 255), ...want(2, 255, 0)]);
   });
 });

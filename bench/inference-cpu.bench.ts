@@ -1,0 +1,205 @@
+/**
+ * Pipeline CPU per analysed frame against what it cannot avoid, measured in the same run:
+ * - pipeline: four 1080p25 cameras (the dumping-gate scene scaled up) pulled by the camera
+ *   supervisor (ffmpeg: recording copy + 5 fps letterboxed RGB), run through the inference
+ *   engine (worker thread, shipped model, 1 intra-op thread, batches up to 4), tracker and camera
+ *   event rules. CPU = this process (main + worker threads; the RTSP simulator runs in its own
+ *   process) + the cameras' ffmpeg processes, over a window, ÷ frames analysed in it;
+ * - baseline: bare `session.run` CPU per frame of the same model at the batch size the engine
+ *   ran (its mean, rounded), plus each analysed frame's share of decoding the stream
+ *   (`ffmpeg -i URL -f null -` CPU per second ÷ analysed frames per second).
+ * Target: ratio ≤ 1.15. CPU is read as user + system seconds, so other load stretches wall time
+ * more than the figures; on a machine with hyperthreads, other load still inflates both.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import ort from 'onnxruntime-node';
+import { CameraAnalysis, InferenceEngine, thresholdsOf } from '../inference/index.js';
+import { CameraSupervisor, supervisorConfig } from '../ingest/index.js';
+import { REFERENCE_MODEL, openModel } from '../models/index.js';
+import { cpuSeconds, findPids, median } from './lib-proc.js';
+import type { Benchmark } from './record.js';
+
+const CAMERAS = 4;
+const FPS = 5;
+const WARM_MS = 8_000;
+const WINDOW_MS = 30_000;
+const CLIP = '.data/bench/dumping-gate-1080p.mp4';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const processCpuS = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+function clip1080p(): string {
+  if (existsSync(CLIP)) return CLIP;
+  mkdirSync('.data/bench', { recursive: true });
+  // Same encoding habits as a camera: no B-frames, a keyframe a second.
+  execFileSync('ffmpeg', [
+    ...['-hide_banner', '-loglevel', 'error', '-y', '-i', 'fixtures/clips/dumping-gate.mp4'],
+    ...['-vf', 'scale=1920:1080:flags=bicubic', '-c:v', 'libx264', '-preset', 'veryfast'],
+    ...['-bf', '0', '-g', '25', '-b:v', '4000k', '-pix_fmt', 'yuv420p', CLIP],
+  ]);
+  return CLIP;
+}
+
+async function startSimulator(clip: string): Promise<{ base: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/camera-sim-child.ts', String(CAMERAS), clip],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    rl.once('line', resolve);
+    child.once('exit', (code) => {
+      reject(new Error(`camera simulator exited with ${String(code)}`));
+    });
+  });
+  return { base: (JSON.parse(line) as { base: string }).base, child };
+}
+
+/** The pipeline path for a window: CPU-s per analysed frame, and the engine's mean batch. */
+async function pipeline(
+  base: string,
+): Promise<{ perFrameS: number; batch: number; fps: number; dropped: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'mw-infcpu-'));
+  let minScore: Record<string, number> = {};
+  const analysis = new CameraAnalysis({
+    rulesFor: () => ({ scoreThreshold: minScore, loiteringS: 60 }),
+    zonesFor: () => [],
+  });
+  const engine = await InferenceEngine.open({
+    manifestPath: REFERENCE_MODEL,
+    workers: 1,
+    intraOpThreads: 1,
+    maxBatch: 4,
+    perCameraQueue: 10,
+    scoreFloor: 0.1,
+    onResult: (r) => analysis.onDetections(r),
+  });
+  const t = thresholdsOf(engine.manifest);
+  minScore = Object.fromEntries(engine.manifest.classes.map((c, i) => [c, t[i] ?? 0.5]));
+  const { width, height } = engine.manifest.input;
+  const sups = Array.from({ length: CAMERAS }, (_, id) => {
+    const sup = new CameraSupervisor(
+      supervisorConfig(
+        { cameraId: id, url: `${base}cam${String(id)}`, recordingDir: join(dir, String(id)) },
+        { frames: { fps: FPS, width, height } },
+      ),
+    );
+    sup.start();
+    void (async () => {
+      for (;;) {
+        const f = await sup.frames.take();
+        engine.submit(f);
+      }
+    })();
+    return sup;
+  });
+  try {
+    await sleep(WARM_MS);
+    const ffmpegs = findPids('ffmpeg', base, 'segment');
+    if (ffmpegs.length !== CAMERAS)
+      throw new Error(`expected ${String(CAMERAS)} ffmpeg, found ${String(ffmpegs.length)}`);
+    const s0 = engine.stats();
+    const c0 = processCpuS() + ffmpegs.reduce((a, p) => a + cpuSeconds(p), 0);
+    const t0 = performance.now();
+    await sleep(WINDOW_MS);
+    const c1 = processCpuS() + ffmpegs.reduce((a, p) => a + cpuSeconds(p), 0);
+    const s1 = engine.stats();
+    const frames = s1.frames - s0.frames;
+    return {
+      perFrameS: (c1 - c0) / frames,
+      batch: frames / (s1.batches - s0.batches),
+      fps: (frames * 1000) / (performance.now() - t0),
+      dropped: s1.dropped - s0.dropped,
+    };
+  } finally {
+    await Promise.all(sups.map((s) => s.stop()));
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Bare session.run CPU per frame at this batch size, one intra-op thread, on this thread. */
+async function sessionRun(batch: number): Promise<number> {
+  const model = await openModel(REFERENCE_MODEL, {
+    sessionOptions: { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' },
+  });
+  try {
+    const { width, height } = model.manifest.input;
+    const data = new Float32Array(batch * 3 * width * height);
+    for (let i = 0; i < data.length; i++) data[i] = i % 7 === 0 ? 114 / 255 : Math.random();
+    const feeds = { [model.inputName]: new ort.Tensor('float32', data, [batch, 3, height, width]) };
+    for (let i = 0; i < 10; i++) await model.session.run(feeds);
+    const runs = Math.ceil(400 / batch);
+    const c0 = processCpuS();
+    for (let i = 0; i < runs; i++) await model.session.run(feeds);
+    return (processCpuS() - c0) / (runs * batch);
+  } finally {
+    await model.session.release();
+  }
+}
+
+/** Decoding one camera's stream, CPU-s per second. */
+async function decodeCpu(url: string): Promise<number> {
+  const p = spawn('ffmpeg', ['-v', 'error', '-rtsp_transport', 'tcp', '-i', url, '-f', 'null', '-']);
+  try {
+    await sleep(2000);
+    const c0 = cpuSeconds(p.pid ?? 0);
+    const t0 = performance.now();
+    await sleep(10_000);
+    return (cpuSeconds(p.pid ?? 0) - c0) / ((performance.now() - t0) / 1000);
+  } finally {
+    p.kill('SIGKILL');
+  }
+}
+
+const bench: Benchmark = {
+  name: 'inference-cpu',
+  async run() {
+    const load = (os.loadavg()[0] ?? 0).toFixed(1);
+    const { base, child } = await startSimulator(clip1080p());
+    try {
+      const p = await pipeline(base);
+      const runS = await sessionRun(Math.max(1, Math.round(p.batch)));
+      const decodes: number[] = [];
+      for (let i = 0; i < 3; i++) decodes.push(await decodeCpu(`${base}cam${String(i % CAMERAS)}`));
+      const decodeS = median(decodes) / FPS;
+      const baseline = runS + decodeS;
+      const ms = (s: number): string => (s * 1000).toFixed(2);
+      process.stdout.write(
+        `  pipeline ${ms(p.perFrameS)} ms CPU/frame (${p.fps.toFixed(1)} frames/s analysed, mean batch ` +
+          `${p.batch.toFixed(2)}, ${String(p.dropped)} dropped); session.run ${ms(runS)} + decode share ` +
+          `${ms(decodeS)} = ${ms(baseline)} ms\n`,
+      );
+      return {
+        metric:
+          `pipeline CPU per analysed frame, ${String(CAMERAS)} × 1080p25 cameras at ${String(FPS)} fps with recording ` +
+          `(baseline: session.run ${ms(runS)} ms at batch ${String(Math.round(p.batch))} + decode share ${ms(decodeS)} ms; ` +
+          `${p.fps.toFixed(1)} frames/s analysed, ${String(p.dropped)} dropped; load average ${load} at start)`,
+        value: Number(ms(p.perFrameS)),
+        unit: 'ms CPU/frame',
+        baseline: Number(ms(baseline)),
+        target: 'ratio ≤ 1.15',
+        details: {
+          pipelineMsPerFrame: Number(ms(p.perFrameS)),
+          sessionRunMsPerFrame: Number(ms(runS)),
+          decodeShareMsPerFrame: Number(ms(decodeS)),
+          meanBatch: Number(p.batch.toFixed(2)),
+          framesPerSecond: Number(p.fps.toFixed(1)),
+          dropped: p.dropped,
+        },
+      };
+    } finally {
+      child.kill('SIGTERM');
+    }
+  },
+};
+export default bench;
