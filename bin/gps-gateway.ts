@@ -7,6 +7,7 @@ import {
   buildHttpIntake,
   intakeSettings,
   platformAuthenticator,
+  platformDeviceScope,
   vehicleLookup,
 } from '../ingest/index.js';
 import { gpsGatewayMetrics } from './ops/gps-metrics.js';
@@ -50,6 +51,7 @@ runProcess('gps-gateway', async (rt, ops) => {
   const http = buildHttpIntake({
     intake,
     authenticate: platformAuthenticator(rt.pool),
+    scope: platformDeviceScope(rt.pool),
     vehicleOf: vehicleLookup(rt.pool),
     maxBatch: gps.httpMaxBatch,
   });

@@ -12,8 +12,10 @@ import {
   addPlatform,
   listPlatforms,
   platformAuthenticator,
+  platformDeviceScope,
   reissuePlatformToken,
   setPlatformEnabled,
+  setPlatformScope,
   tokenSha256,
 } from './platforms.js';
 
@@ -32,10 +34,13 @@ describe('HTTP intake credentials', () => {
     r = createTestRedis();
     h = await startHarness({ pool: db.pool, redis: r.redis, queues: r.ctx });
     token = (await addPlatform(db.pool, 'partner-a', 'admin')).token;
+    // Its devices are not in the registry: this test is about credentials, not scope.
+    await setPlatformScope(db.pool, 'partner-a', { allDevices: true }, 'admin');
     // No cache: a re-issued or disabled token must stop at once in this test.
     app = buildHttpIntake({
       intake: h.intake,
       authenticate: platformAuthenticator(db.pool, 0),
+      scope: platformDeviceScope(db.pool),
       maxBatch: 10,
     });
   });
@@ -105,6 +110,7 @@ describe('HTTP intake credentials', () => {
     const audit = await readAudit(db.pool, { targetType: 'gps_platform' });
     expect(audit.map((a) => a.action)).toEqual([
       'gps_platform.created',
+      'gps_platform.scope_changed',
       'gps_platform.token_reissued',
       'gps_platform.disabled',
     ]);

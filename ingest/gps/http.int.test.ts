@@ -7,7 +7,7 @@ import {
 } from '../../core/testing/services.js';
 import { queuedPoints, seedFleet, startHarness, type Harness } from './harness.js';
 import { buildHttpIntake, vehicleLookup } from './http.js';
-import { addPlatform, platformAuthenticator } from './platforms.js';
+import { addPlatform, platformAuthenticator, platformDeviceScope, setPlatformScope } from './platforms.js';
 import { latestKeys } from './publisher.js';
 import { TypedQueue } from '../../core/index.js';
 
@@ -27,9 +27,12 @@ describe('HTTP position intake', () => {
     await seedFleet(db.pool, [{ plate: '粤B77777' }]);
     h = await startHarness({ pool: db.pool, redis: r.redis, queues: r.ctx });
     auth = { authorization: `Bearer ${(await addPlatform(db.pool, 'city-platform')).token}` };
+    // Reports every device, registered or not (scoped platforms: http-scope.int.test.ts).
+    await setPlatformScope(db.pool, 'city-platform', { allDevices: true });
     app = buildHttpIntake({
       intake: h.intake,
       authenticate: platformAuthenticator(db.pool),
+      scope: platformDeviceScope(db.pool),
       vehicleOf: vehicleLookup(db.pool),
       maxBatch: 10,
     });
@@ -154,6 +157,7 @@ describe('HTTP position intake', () => {
     const app2 = buildHttpIntake({
       intake: h2.intake,
       authenticate: platformAuthenticator(db.pool),
+      scope: platformDeviceScope(db.pool),
       maxBatch: 10,
     });
     try {

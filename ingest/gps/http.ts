@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { LOAD_STATES, MuckError, isMuckError, type Pool } from '../../core/index.js';
 import type { Intake } from './intake.js';
-import type { Platform, PlatformAuth } from './platforms.js';
+import type { DeviceScope, Platform, PlatformAuth, ScopeRefused } from './platforms.js';
 import type { GpsPoint } from './point.js';
 
 /**
@@ -9,8 +9,10 @@ import type { GpsPoint } from './point.js';
  * `{ positions: [...] }` and the platform's API token (`Authorization: Bearer …`; without a
  * valid one: 401 MW_GPS_PLATFORM_AUTH before the body is read, nothing written). The JSON schema refuses malformed batches as a whole (400,
  * MW_VALIDATION, one line per problem); well-formed points then go through the same filters as
- * JT/T 808 points, and each refused one is listed with its reason. Re-sending a batch is
- * harmless: points are keyed on (device, fix time).
+ * JT/T 808 points, and each refused one is listed with its reason. A point for a device outside
+ * the platform's scope is refused on its own (MW_GPS_DEVICE_NOT_ALLOWED, quarantined as
+ * `device_not_allowed`); the rest of the batch goes on. Re-sending a batch is harmless: points are
+ * keyed on (device, fix time).
  */
 const positionSchema = {
   type: 'object',
@@ -33,6 +35,9 @@ const positionSchema = {
   },
 } as const;
 
+/** The code of a position refused because its device is outside the sending platform's scope. */
+export const DEVICE_NOT_ALLOWED = 'MW_GPS_DEVICE_NOT_ALLOWED';
+
 interface PositionIn {
   deviceId: string;
   fixTime: string;
@@ -52,6 +57,8 @@ export interface HttpIntakeOptions {
   readonly intake: Intake;
   /** Who may push: the platform a token belongs to, or null. */
   readonly authenticate: PlatformAuth;
+  /** Which devices each platform may report for, and where refused points are kept. */
+  readonly scope: DeviceScope;
   /** Resolves a device id (terminal id or plate) to a vehicle, when it is one we know. */
   readonly vehicleOf?: (deviceId: string) => Promise<number | undefined>;
   readonly maxBatch: number;
@@ -149,15 +156,55 @@ export function buildHttpIntake(o: HttpIntakeOptions): FastifyInstance {
           extra: { platform: platform.name },
         };
       });
-      const index = new Map(points.map((p, i) => [p, i]));
-      const r = await o.intake.submit(points);
-      return {
-        accepted: r.accepted,
-        rejected: r.rejected.map((x) => ({ index: index.get(x.point) ?? -1, reason: x.reason })),
-      };
+      const deviceIds = points.map((p) => p.deviceId);
+      const refusals = await orUnavailable(() => o.scope.refusals(platform, deviceIds));
+      const allowed: GpsPoint[] = [];
+      const refused: (ScopeRefused & { index: number })[] = [];
+      const index = new Map<GpsPoint, number>();
+      points.forEach((p, i) => {
+        const why = refusals.get(p.deviceId);
+        if (why === undefined) {
+          allowed.push(p);
+          index.set(p, i);
+        } else refused.push({ point: p, detail: why, index: i });
+      });
+      // Kept before the rest is written: when they cannot be, the whole batch is refused (503) and re-sent.
+      await orUnavailable(() => o.scope.quarantine(refused));
+      const r = allowed.length > 0 ? await o.intake.submit(allowed) : { accepted: 0, rejected: [] };
+      const rejected: RejectedOut[] = [
+        ...r.rejected.map((x) => ({ index: index.get(x.point) ?? -1, reason: x.reason })),
+        ...refused.map((x) => ({
+          index: x.index,
+          reason: 'device_not_allowed',
+          code: DEVICE_NOT_ALLOWED,
+          message: x.detail,
+        })),
+      ];
+      return { accepted: r.accepted, rejected: rejected.sort((a, b) => a.index - b.index) };
     },
   );
   return app;
+}
+
+interface RejectedOut {
+  readonly index: number;
+  readonly reason: string;
+  readonly code?: string;
+  readonly message?: string;
+}
+
+/** The scope lives in PostgreSQL: when it cannot be read or the refusals kept, the platform sends again later. */
+async function orUnavailable<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    throw new MuckError(
+      'MW_GPS_UNAVAILABLE',
+      `The platform's device scope cannot be checked or its refusals kept now (${(err as Error).message}); send the batch again later`,
+      [],
+      { cause: err },
+    );
+  }
 }
 
 /** Device id → vehicle: a terminal's bound vehicle, or a vehicle whose plate is the id. Cached briefly. */

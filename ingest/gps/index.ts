@@ -23,9 +23,14 @@ export {
   setPlatformEnabled,
   listPlatforms,
   platformAuthenticator,
+  platformDeviceScope,
+  setPlatformScope,
+  getPlatformScope,
   tokenSha256,
+  type DeviceScope,
   type Platform,
   type PlatformAuth,
+  type PlatformScope,
 } from './platforms.js';
 export { TerminalClient, type TerminalIdentity, type Answer } from './simulator/client.js';
 export {
