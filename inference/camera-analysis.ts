@@ -36,9 +36,11 @@ export class CameraAnalysis {
   onDetections(r: FrameDetections): { tracks: Track[]; events: CameraEvent[] } {
     let cam = this.cameras.get(r.cameraId);
     if (!cam) {
+      const rules = this.opts.rulesFor(r.cameraId);
       cam = {
-        tracker: new ByteTracker(this.opts.tracker),
-        rules: newCameraRulesState(r.cameraId, this.opts.rulesFor(r.cameraId)),
+        // The tracker starts tracks at the same per-class scores the rules judge by.
+        tracker: new ByteTracker({ classThresholds: rules.scoreThreshold ?? {}, ...this.opts.tracker }),
+        rules: newCameraRulesState(r.cameraId, rules),
       };
       this.cameras.set(r.cameraId, cam);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ByteTracker } from './bytetrack.js';
-import type { Detection } from './types.js';
+import { classBars, DEFAULT_TRACKER_CONFIG, type Detection, type Track } from './types.js';
 
 const det = (cls: string, score: number, x: number, y = 100, w = 80, h = 40): Detection => ({
   cls,
@@ -28,6 +28,43 @@ describe('ByteTracker', () => {
     t.update([det('car', 0.9, 500), det('car', 0.55, 100), det('car', 0.3, 300)], 0);
     expect(t.current().map((x) => x.id)).toEqual([1]);
     expect(t.update([], 200)).toEqual([]);
+  });
+
+  it('starts tracks at each class’s own operating score, keeping the gap between the bars', () => {
+    // The detector is sure of dust at 0.25 and of cars at 0.7: a 0.45 dust cloud is a track, a 0.55 car is not.
+    const cfg = { classThresholds: { dust: 0.25, car: 0.7 } };
+    const dust = classBars({ ...DEFAULT_TRACKER_CONFIG, ...cfg }, 'dust');
+    expect(dust.high).toBe(0.25);
+    expect(dust.newTrack).toBeCloseTo(0.35, 9);
+    expect(classBars({ ...DEFAULT_TRACKER_CONFIG, ...cfg }, 'car')).toEqual({ high: 0.5, newTrack: 0.6 });
+    expect(classBars({ ...DEFAULT_TRACKER_CONFIG, ...cfg }, 'person')).toEqual({ high: 0.5, newTrack: 0.6 });
+    const frames = [0, 200, 400].map(
+      (ms) => [det('dust', 0.45, 100 + ms / 20), det('car', 0.55, 400)] as const,
+    );
+    const calibrated = new ByteTracker(cfg);
+    const plain = new ByteTracker();
+    for (const [i, f] of frames.entries()) {
+      calibrated.update(f, i * 200);
+      plain.update(f, i * 200);
+    }
+    expect(calibrated.current().map((x) => [x.cls, x.state])).toEqual([['dust', 'confirmed']]);
+    expect(plain.current()).toEqual([]);
+  });
+
+  it('reports the matched detection’s box, and the motion prediction while lost', () => {
+    // A truck entering at the left edge: its box grows from a sliver to full length in a second.
+    const t = new ByteTracker();
+    const widths = [20, 50, 80, 110, 140, 160];
+    let last: Track | undefined;
+    widths.forEach((w, i) => {
+      const d = det('truck_covered', 0.9, 0, 200, w, 60);
+      [last] = t.update([d], i * 200);
+      expect(last?.box).toEqual(d.box);
+    });
+    const [lost] = t.update([], 1200);
+    expect(lost?.state).toBe('lost');
+    expect(lost?.box).not.toEqual(last?.box);
+    expect(lost?.box.x ?? 0).toBeGreaterThan(last?.box.x ?? 0);
   });
 
   it('keeps the id through a 5-frame occlusion and reports the gap as lost', () => {

@@ -8,6 +8,7 @@ import {
   type KalmanBox,
 } from './kalman.js';
 import {
+  classBars,
   DEFAULT_TRACKER_CONFIG,
   type Box,
   type Detection,
@@ -29,6 +30,8 @@ interface Tracklet {
   readonly firstSeenMs: number;
   lastSeenMs: number;
   detIndex: number | null;
+  /** The box of the detection matched this frame (null when none was). */
+  detBox: Box | null;
 }
 
 /**
@@ -65,6 +68,7 @@ export class ByteTracker {
       predictKalman(t.kf, dtS, cfg.refDtS, t.missed > 0);
       t.ageFrames++;
       t.detIndex = null;
+      t.detBox = null;
     }
     const high: number[] = [];
     const low: number[] = [];
@@ -72,7 +76,7 @@ export class ByteTracker {
       // A degenerate box (NaN from a broken output, zero size) would poison a Kalman state for good.
       const b = d.box;
       if (![b.x, b.y, b.w, b.h, d.score].every(Number.isFinite) || b.w <= 0 || b.h <= 0) return;
-      if (d.score >= cfg.highThresh) high.push(i);
+      if (d.score >= classBars(cfg, d.cls).high) high.push(i);
       else if (d.score >= cfg.lowThresh) low.push(i);
     });
     const matched = new Set<Tracklet>();
@@ -102,7 +106,7 @@ export class ByteTracker {
     }
     for (const i of restNew) {
       const d = detections[i];
-      if (!d || d.score < cfg.newTrackThresh) continue;
+      if (!d || d.score < classBars(cfg, d.cls).newTrack) continue;
       kept.push({
         id: this.nextId++,
         cls: d.cls,
@@ -115,6 +119,7 @@ export class ByteTracker {
         firstSeenMs: timeMs,
         lastSeenMs: timeMs,
         detIndex: i,
+        detBox: d.box,
       });
     }
     this.tracks = kept;
@@ -157,6 +162,7 @@ export class ByteTracker {
       t.hits++;
       t.lastSeenMs = timeMs;
       t.detIndex = di;
+      t.detBox = d.box;
       matched.add(t);
       taken.add(dj);
     }
@@ -175,7 +181,10 @@ function snapshot(t: Tracklet): Track {
     id: t.id,
     cls: t.cls,
     score: t.score,
-    box: kalmanBox(t.kf),
+    // The matched detection's own box: the filter's lags when a box changes shape fast (a truck
+    // entering at the frame edge grows from a sliver to full length in a second), and the rules
+    // measure gaps between boxes. The filter still drives association and covers lost frames.
+    box: t.detBox ?? kalmanBox(t.kf),
     ageFrames: t.ageFrames,
     hits: t.hits,
     state: t.state,

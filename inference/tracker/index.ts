@@ -3,6 +3,7 @@ export { ByteTracker } from './bytetrack.js';
 export { linearAssignment } from './assignment.js';
 export { mota, idf1, type EvalFrame, type Mota, type Idf1 } from './metrics.js';
 export {
+  classBars,
   DEFAULT_TRACKER_CONFIG,
   type Box,
   type Detection,

@@ -22,7 +22,7 @@ export interface Track {
   readonly cls: string;
   /** Score of the detection matched last. */
   readonly score: number;
-  /** Kalman-filtered box (for a lost track: the motion prediction). */
+  /** The box of the detection matched this frame; for a lost track, the motion prediction. */
   readonly box: Box;
   /** Frames (update calls) since the track was created, this one included. */
   readonly ageFrames: number;
@@ -62,6 +62,20 @@ export interface TrackerConfig {
    * any other class change is never a match — a truck track must not jump to a person.
    */
   readonly classGroups: readonly (readonly string[])[];
+  /**
+   * The detector's operating score per class (the manifest's per-class thresholds). A multi-class
+   * detector is calibrated per class: its dust may be sure at 0.3 where a car is at 0.6, so a
+   * class's high and new-track bars come down to its own threshold (keeping the gap between them).
+   */
+  readonly classThresholds: Readonly<Record<string, number>>;
+}
+
+/** The high and new-track bars for one class. */
+export function classBars(cfg: TrackerConfig, cls: string): { high: number; newTrack: number } {
+  const own = cfg.classThresholds[cls];
+  if (own === undefined) return { high: cfg.highThresh, newTrack: cfg.newTrackThresh };
+  const high = Math.max(cfg.lowThresh, Math.min(cfg.highThresh, own));
+  return { high, newTrack: Math.min(cfg.newTrackThresh, high + (cfg.newTrackThresh - cfg.highThresh)) };
 }
 
 export const DEFAULT_TRACKER_CONFIG: TrackerConfig = {
@@ -75,4 +89,5 @@ export const DEFAULT_TRACKER_CONFIG: TrackerConfig = {
   minHits: 2,
   refDtS: 0.2,
   classGroups: [['truck_covered', 'truck_uncovered']],
+  classThresholds: {},
 };
