@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { LOAD_STATES, MuckError, isMuckError, type Pool } from '../../core/index.js';
+import { LOAD_STATES, MuckError, isMuckError, type ErrorCode, type Pool } from '../../core/index.js';
 import type { Intake } from './intake.js';
 import type { DeviceScope, Platform, PlatformAuth, ScopeRefused } from './platforms.js';
 import type { GpsPoint } from './point.js';
@@ -36,7 +36,7 @@ const positionSchema = {
 } as const;
 
 /** The code of a position refused because its device is outside the sending platform's scope. */
-export const DEVICE_NOT_ALLOWED = 'MW_GPS_DEVICE_NOT_ALLOWED';
+export const DEVICE_NOT_ALLOWED: ErrorCode = 'MW_GPS_DEVICE_NOT_ALLOWED';
 
 interface PositionIn {
   deviceId: string;
