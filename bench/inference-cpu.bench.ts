@@ -16,10 +16,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import ort from 'onnxruntime-node';
 import { CameraAnalysis, InferenceEngine, thresholdsOf } from '../inference/index.js';
 import { CameraSupervisor, supervisorConfig } from '../ingest/index.js';
-import { REFERENCE_MODEL, openModel } from '../models/index.js';
+import { REFERENCE_MODEL } from '../models/index.js';
+import { warmModel } from './lib-model.js';
 import { cpuSeconds, findPids, median } from './lib-proc.js';
 import type { Benchmark } from './record.js';
 
@@ -129,15 +129,8 @@ async function pipeline(
 
 /** Bare session.run CPU per frame at this batch size, one intra-op thread, on this thread. */
 async function sessionRun(batch: number): Promise<number> {
-  const model = await openModel(REFERENCE_MODEL, {
-    sessionOptions: { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' },
-  });
+  const { model, feeds } = await warmModel(1, batch);
   try {
-    const { width, height } = model.manifest.input;
-    const data = new Float32Array(batch * 3 * width * height);
-    for (let i = 0; i < data.length; i++) data[i] = i % 7 === 0 ? 114 / 255 : Math.random();
-    const feeds = { [model.inputName]: new ort.Tensor('float32', data, [batch, 3, height, width]) };
-    for (let i = 0; i < 10; i++) await model.session.run(feeds);
     const runs = Math.ceil(400 / batch);
     const c0 = processCpuS();
     for (let i = 0; i < runs; i++) await model.session.run(feeds);

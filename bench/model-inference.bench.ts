@@ -5,23 +5,14 @@
  * warm-up; the load average at the start is recorded, as other load depresses them.
  */
 import os from 'node:os';
-import ort from 'onnxruntime-node';
-import { REFERENCE_MODEL, openModel } from '../models/index.js';
+import { warmModel } from './lib-model.js';
 import type { Benchmark } from './record.js';
 
 const RUNS = 120;
 
 async function msPerFrame(threads: number, batch: number): Promise<number> {
-  const model = await openModel(REFERENCE_MODEL, {
-    sessionOptions: { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential' },
-  });
+  const { model, feeds } = await warmModel(threads, batch);
   try {
-    const { width, height } = model.manifest.input;
-    const data = new Float32Array(batch * 3 * width * height);
-    // A letterboxed-looking frame: grey padding with noise where the picture is.
-    for (let i = 0; i < data.length; i++) data[i] = i % 7 === 0 ? 114 / 255 : Math.random();
-    const feeds = { [model.inputName]: new ort.Tensor('float32', data, [batch, 3, height, width]) };
-    for (let i = 0; i < 10; i++) await model.session.run(feeds);
     const times: number[] = [];
     for (let i = 0; i < Math.ceil(RUNS / batch); i++) {
       const t = performance.now();
