@@ -6,16 +6,16 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '../../core/testing/services.js';
+import { platformDeviceScope } from './device-scope.js';
 import { queuedPoints, startHarness, type Harness } from './harness.js';
 import { buildHttpIntake } from './http.js';
+import { setPlatformScope } from './platform-scope.js';
 import {
   addPlatform,
   listPlatforms,
   platformAuthenticator,
-  platformDeviceScope,
   reissuePlatformToken,
   setPlatformEnabled,
-  setPlatformScope,
   tokenSha256,
 } from './platforms.js';
 

@@ -6,16 +6,11 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '../../core/testing/services.js';
+import { platformDeviceScope } from './device-scope.js';
 import { startHarness, type Harness } from './harness.js';
 import { buildHttpIntake, vehicleLookup } from './http.js';
-import {
-  addPlatform,
-  getPlatformScope,
-  listPlatforms,
-  platformAuthenticator,
-  platformDeviceScope,
-  setPlatformScope,
-} from './platforms.js';
+import { getPlatformScope, setPlatformScope } from './platform-scope.js';
+import { addPlatform, listPlatforms, platformAuthenticator } from './platforms.js';
 
 interface Answer {
   accepted: number;

@@ -5,9 +5,11 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '../../core/testing/services.js';
+import { platformDeviceScope } from './device-scope.js';
 import { queuedPoints, seedFleet, startHarness, type Harness } from './harness.js';
 import { buildHttpIntake, vehicleLookup } from './http.js';
-import { addPlatform, platformAuthenticator, platformDeviceScope, setPlatformScope } from './platforms.js';
+import { setPlatformScope } from './platform-scope.js';
+import { addPlatform, platformAuthenticator } from './platforms.js';
 import { latestKeys } from './publisher.js';
 import { TypedQueue } from '../../core/index.js';
 

@@ -1,7 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { LOAD_STATES, MuckError, isMuckError, type ErrorCode, type Pool } from '../../core/index.js';
+import type { DeviceScope, ScopeRefused } from './device-scope.js';
 import type { Intake } from './intake.js';
-import type { DeviceScope, Platform, PlatformAuth, ScopeRefused } from './platforms.js';
+import type { Platform, PlatformAuth } from './platforms.js';
 import type { GpsPoint } from './point.js';
 
 /**

@@ -23,15 +23,13 @@ export {
   setPlatformEnabled,
   listPlatforms,
   platformAuthenticator,
-  platformDeviceScope,
-  setPlatformScope,
-  getPlatformScope,
   tokenSha256,
-  type DeviceScope,
   type Platform,
   type PlatformAuth,
   type PlatformScope,
 } from './platforms.js';
+export { setPlatformScope, getPlatformScope } from './platform-scope.js';
+export { platformDeviceScope, type DeviceScope } from './device-scope.js';
 export { TerminalClient, type TerminalIdentity, type Answer } from './simulator/client.js';
 export {
   generateFleet,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeScope, deviceRefusal, parseScopeArgs } from './platforms.js';
+import { deviceRefusal } from './device-scope.js';
+import { describeScope, parseScopeArgs } from './platform-scope.js';
 
 describe('parseScopeArgs (platforms-cli.ts scope NAME …)', () => {
   it('reads repeated --company, --company=NAME and --all; nothing means "show"', () => {

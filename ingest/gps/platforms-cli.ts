@@ -9,16 +9,8 @@
  *   tsx ingest/gps/platforms-cli.ts disable NAME | enable NAME | list
  */
 import { createPool, isMuckError, loadProcessConfig, migrate } from '../../core/index.js';
-import {
-  addPlatform,
-  describeScope,
-  getPlatformScope,
-  listPlatforms,
-  parseScopeArgs,
-  reissuePlatformToken,
-  setPlatformEnabled,
-  setPlatformScope,
-} from './platforms.js';
+import { describeScope, getPlatformScope, parseScopeArgs, setPlatformScope } from './platform-scope.js';
+import { addPlatform, listPlatforms, reissuePlatformToken, setPlatformEnabled } from './platforms.js';
 
 const [command, name = '', ...options] = process.argv.slice(2);
 const config = loadProcessConfig([]);
