@@ -58,7 +58,8 @@ export interface DeviceScope {
  * The scope check of the HTTP intake. A platform's scope and each device's company are cached for
  * `ttlMs` (a batch costs at most one query for the scope and one for its uncached devices, none
  * per point); a scope change takes effect within that time. An all-devices platform costs no
- * device query at all.
+ * device query at all. While PostgreSQL cannot be reached, what was last read stands (however
+ * old); only a platform or device never seen makes the check fail.
  */
 export function platformDeviceScope(pool: Pool, ttlMs = 30_000, now = Date.now): DeviceScope {
   const rules = new Map<number, { at: number; rule: ScopeRule }>();
@@ -67,12 +68,20 @@ export function platformDeviceScope(pool: Pool, ttlMs = 30_000, now = Date.now):
   const ruleOf = async (platformId: number): Promise<ScopeRule> => {
     const hit = rules.get(platformId);
     if (hit && now() - hit.at < ttlMs) return hit.rule;
-    const { rows } = await pool.query<{ all_devices: boolean; companies: string[] }>(
-      `SELECT all_devices,
-              ARRAY(SELECT company_id::text FROM gps_platform_companies WHERE platform_id = p.id) AS companies
-       FROM gps_platforms p WHERE id = $1`,
-      [platformId],
-    );
+    let rows: { all_devices: boolean; companies: string[] }[];
+    try {
+      ({ rows } = await pool.query<{ all_devices: boolean; companies: string[] }>(
+        `SELECT all_devices,
+                ARRAY(SELECT company_id::text FROM gps_platform_companies WHERE platform_id = p.id) AS companies
+         FROM gps_platforms p WHERE id = $1`,
+        [platformId],
+      ));
+    } catch (err) {
+      // PostgreSQL away for a moment: the last known scope stands, so the accepted points go to
+      // the spool as they would from a JT/T 808 terminal instead of every batch being refused.
+      if (hit) return hit.rule;
+      throw err;
+    }
     const row = rows[0];
     // A platform that has gone reports nothing.
     const rule = {
@@ -92,23 +101,31 @@ export function platformDeviceScope(pool: Pool, ttlMs = 30_000, now = Date.now):
       else stale.push(id);
     }
     if (stale.length === 0) return out;
-    // The same resolution as `vehicleLookup`: a terminal's bound vehicle, else a vehicle with that plate.
-    const { rows } = await pool.query<{
+    let rows: {
       device_id: string;
       vehicle_id: string | null;
       company_id: string | null;
       company: string | null;
-    }>(
-      `SELECT d.id AS device_id, v.id AS vehicle_id, v.company_id, c.name AS company
-       FROM unnest($1::text[]) AS d(id)
-       LEFT JOIN LATERAL (
-         SELECT COALESCE(
-           (SELECT t.vehicle_id FROM terminals t WHERE ltrim(t.terminal_id, '0') = ltrim(d.id, '0') LIMIT 1),
-           (SELECT x.id FROM vehicles x WHERE x.plate = d.id)) AS vehicle_id) r ON true
-       LEFT JOIN vehicles v ON v.id = r.vehicle_id
-       LEFT JOIN companies c ON c.id = v.company_id`,
-      [stale],
-    );
+    }[];
+    try {
+      // The same resolution as `vehicleLookup`: a terminal's bound vehicle, else a vehicle with that plate.
+      ({ rows } = await pool.query(
+        `SELECT d.id AS device_id, v.id AS vehicle_id, v.company_id, c.name AS company
+         FROM unnest($1::text[]) AS d(id)
+         LEFT JOIN LATERAL (
+           SELECT COALESCE(
+             (SELECT t.vehicle_id FROM terminals t WHERE ltrim(t.terminal_id, '0') = ltrim(d.id, '0') LIMIT 1),
+             (SELECT x.id FROM vehicles x WHERE x.plate = d.id)) AS vehicle_id) r ON true
+         LEFT JOIN vehicles v ON v.id = r.vehicle_id
+         LEFT JOIN companies c ON c.id = v.company_id`,
+        [stale],
+      ));
+    } catch (err) {
+      // As for the scope: owners seen before stand while PostgreSQL is away; a device never seen cannot be judged.
+      if (!stale.every((id) => owners.has(id))) throw err;
+      for (const id of stale) out.set(id, owners.get(id)?.owner ?? null);
+      return out;
+    }
     if (owners.size > 100_000) owners.clear(); // unknown ids must not grow it without bound
     const at = now();
     for (const r of rows) {

@@ -205,6 +205,53 @@ describe('HTTP intake: which devices a platform may report', () => {
     }
   });
 
+  it('while PostgreSQL is away, the last known scope stands: known devices are accepted, unseen ones refused whole (503)', async () => {
+    const flaky = createPool(db.config);
+    let at = Date.now();
+    const scope = platformDeviceScope(flaky, 30_000, () => at);
+    const blinking = buildHttpIntake({
+      intake: h.intake,
+      authenticate: platformAuthenticator(db.pool),
+      scope,
+      maxBatch: 10,
+    });
+    const send = (deviceIds: string[]) =>
+      blinking.inject({
+        method: 'POST',
+        url: '/api/gps/positions',
+        payload: {
+          positions: deviceIds.map((deviceId) => ({ deviceId, fixTime: fix(), lon: 114.05, lat: 22.54 })),
+        },
+        headers: { authorization: `Bearer ${tokens['green-fleet'] ?? ''}` },
+      });
+    const stored = async (): Promise<number> => {
+      await h.intake.publisher.idle();
+      const { rows } = await db.pool.query<{ n: string }>(
+        "SELECT count(*) AS n FROM gps_points WHERE device_id = '粤B10001'",
+      );
+      return Number(rows[0]?.n);
+    };
+    const before = await stored();
+    try {
+      const first = await send(['粤B10001', '粤B20001']);
+      expect(first.json<Answer>()).toMatchObject({
+        accepted: 1,
+        rejected: [{ index: 1, code: 'MW_GPS_DEVICE_NOT_ALLOWED' }],
+      });
+      await flaky.end();
+      at += 60_000; // both cached answers have expired, and cannot be read again
+      const known = await send(['粤B10001']);
+      expect(known.statusCode).toBe(200);
+      expect(known.json<Answer>()).toEqual({ accepted: 1, rejected: [] });
+      const unseen = await send(['粤B10001', '13900000077']);
+      expect(unseen.statusCode).toBe(503);
+      // The two accepted points, and not the one in the refused batch.
+      await expect.poll(stored, { timeout: 10_000 }).toBe(before + 2);
+    } finally {
+      await blinking.close();
+    }
+  });
+
   it('scopes are listed, refused together when a company is unknown, and every change is audited before → after', async () => {
     await expect(
       setPlatformScope(db.pool, 'green-fleet', { companies: ['Green Haulage', 'No Such Co'] }),
