@@ -188,11 +188,12 @@ const bench: Benchmark = {
       for (const e of list) {
         if (e.phase !== 'closed') continue;
         // Scored: what happened within the scored loop (an event running across its start is cut
-        // there). One from the loop before that ends within the matching tolerance (1 s) of the
-        // loop point is that loop's, closed by the clip jumping back to its first frame.
+        // there). One from the loop before that ends within the rules' close gap (1 s) plus the
+        // matching tolerance (1 s) of the loop point is that loop's, closed by the clip jumping
+        // back to its first frame.
         const from = Math.max(0, e.startMs - origin);
         const to = Math.min(loopS * 1000, (e.endMs ?? e.startMs) - origin);
-        const leftover = e.startMs < origin && to <= 1000;
+        const leftover = e.startMs < origin && to <= 2000;
         if (to >= from && !leftover) predicted.push({ type: e.type, startMs: from, endMs: to });
       }
       const truth = c.gt.events.map((e) => ({ type: e.type, startMs: e.start * 1000, endMs: e.end * 1000 }));
