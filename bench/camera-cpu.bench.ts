@@ -1,6 +1,7 @@
 /**
  * CPU per camera for one pipeline ffmpeg (recording copy + 5 fps letterboxed RGB frames) against
- * a plain `ffmpeg -i URL -f null -` on the same RTSP stream, in the same run, for 720p25 and
+ * a plain `ffmpeg -i URL -f null -` (with the pipeline's default decoder settings)
+ * on the same RTSP stream, in the same run, for 720p25 and
  * 1080p25 (medians of three alternating runs each). CPU is read from /proc (user + system seconds), so other load on the machine changes
  * wall time more than the measure. Target: ratio ≤ 1.15.
  */
@@ -9,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCameraSimulator, testPatternClip } from '../fixtures/index.js';
-import { CameraSupervisor, supervisorConfig } from '../ingest/index.js';
+import { CameraSupervisor, decoderOptions, supervisorConfig } from '../ingest/index.js';
 import { cpuSeconds, findPids, median } from './lib-proc.js';
 import type { Benchmark } from './record.js';
 
@@ -27,7 +28,19 @@ async function measure(pid: number): Promise<number> {
 }
 
 async function plainFfmpeg(url: string): Promise<number> {
-  const p = spawn('ffmpeg', ['-v', 'error', '-rtsp_transport', 'tcp', '-i', url, '-f', 'null', '-']);
+  // The same decoder settings as the pipeline's, so the ratio is what recording and frames add.
+  const p = spawn('ffmpeg', [
+    '-v',
+    'error',
+    ...decoderOptions(false),
+    '-rtsp_transport',
+    'tcp',
+    '-i',
+    url,
+    '-f',
+    'null',
+    '-',
+  ]);
   try {
     return await measure(p.pid ?? 0);
   } finally {

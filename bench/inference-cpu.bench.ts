@@ -7,7 +7,8 @@
  *   process) + the cameras' ffmpeg processes, over a window, ÷ frames analysed in it;
  * - baseline: bare `session.run` CPU per frame of the same model at the batch size the engine
  *   ran (its mean, rounded), plus each analysed frame's share of decoding the stream
- *   (`ffmpeg -i URL -f null -` CPU per second ÷ analysed frames per second).
+ *   (`ffmpeg -i URL -f null -` with the pipeline's decoder settings, CPU per second ÷ analysed
+ *   frames per second).
  * Target: ratio ≤ 1.15. CPU is read as user + system seconds, so other load stretches wall time
  * more than the figures; on a machine with hyperthreads, other load still inflates both.
  */
@@ -17,7 +18,7 @@ import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CameraAnalysis, InferenceEngine, thresholdsOf } from '../inference/index.js';
-import { CameraSupervisor, supervisorConfig } from '../ingest/index.js';
+import { CameraSupervisor, decoderOptions, supervisorConfig } from '../ingest/index.js';
 import { REFERENCE_MODEL } from '../models/index.js';
 import { warmModel } from './lib-model.js';
 import { cpuSeconds, findPids, median } from './lib-proc.js';
@@ -140,9 +141,21 @@ async function sessionRun(batch: number): Promise<number> {
   }
 }
 
-/** Decoding one camera's stream, CPU-s per second. */
+/** Decoding one camera's stream with the pipeline's decoder settings, CPU-s per second. */
 async function decodeCpu(url: string): Promise<number> {
-  const p = spawn('ffmpeg', ['-v', 'error', '-rtsp_transport', 'tcp', '-i', url, '-f', 'null', '-']);
+  const args = [
+    '-v',
+    'error',
+    ...decoderOptions(false),
+    '-rtsp_transport',
+    'tcp',
+    '-i',
+    url,
+    '-f',
+    'null',
+    '-',
+  ];
+  const p = spawn('ffmpeg', args);
   try {
     await sleep(2000);
     const c0 = cpuSeconds(p.pid ?? 0);

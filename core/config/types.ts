@@ -56,6 +56,7 @@ export interface Config {
     readonly recordingBudgetMb: number;
     readonly ioTimeoutS: number;
     readonly stallTimeoutS: number;
+    readonly fastDecode: boolean;
     readonly frameQueue: number;
     readonly leaseTtlS: number;
     readonly tickS: number;

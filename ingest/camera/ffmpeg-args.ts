@@ -40,11 +40,22 @@ export function letterboxFilter(spec: FrameSpec): string {
   ].join(',');
 }
 
+/**
+ * Decoder options. Always one decoder thread: the same pictures (H.264 decoding is exact) for
+ * about a fifth less CPU, as many cameras on few cores waste less on thread hand-offs. Fast decode
+ * also skips the deblocking filter: about a sixth less again, for slightly blockier frames (it can
+ * move detection scores; off by default). Recordings are stream copies, untouched by either.
+ */
+export function decoderOptions(fast: boolean): string[] {
+  return ['-threads', '1', ...(fast ? ['-skip_loop_filter', 'all'] : [])];
+}
+
 export function ffmpegPlan(
   src: CameraSource,
   frames: FrameSpec,
   rec: RecordingSpec,
   timeouts: { ioSeconds: number },
+  decode: { fast: boolean } = { fast: false },
 ): FfmpegPlan {
   const isRtsp = src.url.startsWith('rtsp://') || src.url.startsWith('rtsps://');
   const inputOptions = [
@@ -57,6 +68,7 @@ export function ffmpegPlan(
       : ['-re']),
     '-fflags',
     '+genpts+discardcorrupt',
+    ...decoderOptions(decode.fast),
   ];
   return {
     input: src.url,

@@ -187,6 +187,7 @@ export class PipelineNode {
           ffmpegPath: config.paths.ffmpeg,
           ioTimeoutS: p.ioTimeoutS,
           stallTimeoutS: p.stallTimeoutS,
+          fastDecode: p.fastDecode,
           queueCapacity: p.frameQueue,
         },
       ),

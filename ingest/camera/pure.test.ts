@@ -54,6 +54,21 @@ describe('ffmpeg command line', () => {
     expect(local.inputOptions).toContain('-re');
     expect(local.inputOptions).not.toContain('-rtsp_transport');
   });
+
+  it('decodes on one thread; fast decode also skips deblocking (input options; recording stays a copy)', () => {
+    const spec = [
+      { url: 'rtsp://cam/live', transport: 'tcp' as const },
+      { fps: 5, width: 320, height: 320 },
+      { dir: '/r', segmentSeconds: 4, listFile: '/r/l.csv' },
+      { ioSeconds: 10 },
+    ] as const;
+    const fast = ffmpegPlan(...spec, { fast: true });
+    expect(fast.inputOptions.join(' ')).toContain('-threads 1 -skip_loop_filter all');
+    expect(fast.recording.options.join(' ')).toContain('-c copy');
+    const plain = ffmpegPlan(...spec).inputOptions;
+    expect(plain.join(' ')).toContain('-threads 1');
+    expect(plain).not.toContain('-skip_loop_filter');
+  });
 });
 
 describe('failure causes', () => {

@@ -28,6 +28,8 @@ export interface SupervisorConfig {
   readonly ioTimeoutS: number;
   /** No frame for this long while streaming = stalled → restart. */
   readonly stallTimeoutS: number;
+  /** Decode for analysis without the deblocking filter (see decoderOptions). */
+  readonly fastDecode: boolean;
   readonly backoff: BackoffPolicy;
   readonly queueCapacity: number;
   /** terminate → wait this long → kill. */
@@ -48,6 +50,7 @@ export function supervisorConfig(
     ffmpegPath: 'ffmpeg',
     ioTimeoutS: 10,
     stallTimeoutS: 10,
+    fastDecode: false,
     backoff: { baseMs: 1000, capMs: 30_000 },
     queueCapacity: 10,
     stopGraceMs: 5000,
@@ -165,6 +168,7 @@ export class CameraSupervisor {
       config.frames,
       { dir: config.recordingDir, segmentSeconds: config.segmentSeconds, listFile },
       { ioSeconds: config.ioTimeoutS },
+      { fast: config.fastDecode },
     );
     const out = new PassThrough();
     const cmd = ffmpeg(plan.input)
