@@ -5,48 +5,18 @@
  * 1080p25 (medians of three alternating runs each). CPU is read from /proc (user + system seconds), so other load on the machine changes
  * wall time more than the measure. Target: ratio ≤ 1.15.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCameraSimulator, testPatternClip } from '../fixtures/index.js';
-import { CameraSupervisor, decoderOptions, supervisorConfig } from '../ingest/index.js';
-import { cpuSeconds, findPids, median } from './lib-proc.js';
+import { CameraSupervisor, supervisorConfig } from '../ingest/index.js';
+import { cpuRate, findPids, median, plainDecodeCpu } from './lib-proc.js';
 import type { Benchmark } from './record.js';
 
 const WINDOW_MS = 10_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const benchClip = (width: number, height: number): string =>
   testPatternClip({ width, height, seconds: 20, cacheDir: '.data/bench' });
-
-async function measure(pid: number): Promise<number> {
-  await sleep(2000); // past start-up
-  const c0 = cpuSeconds(pid);
-  const t0 = performance.now();
-  await sleep(WINDOW_MS);
-  return (cpuSeconds(pid) - c0) / ((performance.now() - t0) / 1000);
-}
-
-async function plainFfmpeg(url: string): Promise<number> {
-  // The same decoder settings as the pipeline's, so the ratio is what recording and frames add.
-  const p = spawn('ffmpeg', [
-    '-v',
-    'error',
-    ...decoderOptions(false),
-    '-rtsp_transport',
-    'tcp',
-    '-i',
-    url,
-    '-f',
-    'null',
-    '-',
-  ]);
-  try {
-    return await measure(p.pid ?? 0);
-  } finally {
-    p.kill('SIGKILL');
-  }
-}
 
 async function pipelineFfmpeg(url: string, path: string): Promise<number> {
   const sup = new CameraSupervisor(
@@ -60,7 +30,7 @@ async function pipelineFfmpeg(url: string, path: string): Promise<number> {
     await sleep(1500);
     const pid = findPids('ffmpeg', `/${path}`, 'segment')[0];
     if (!pid) throw new Error('pipeline ffmpeg not found');
-    return await measure(pid);
+    return await cpuRate(pid, WINDOW_MS);
   } finally {
     await sup.stop();
   }
@@ -80,7 +50,7 @@ const bench: Benchmark = {
         const plains: number[] = [];
         const ourses: number[] = [];
         for (let rep = 0; rep < 3; rep++) {
-          plains.push(await plainFfmpeg(sim.url(path)));
+          plains.push(await plainDecodeCpu(sim.url(path), WINDOW_MS));
           ourses.push(await pipelineFfmpeg(sim.url(path), path));
         }
         const plain = median(plains);

@@ -18,10 +18,10 @@ import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CameraAnalysis, InferenceEngine, thresholdsOf } from '../inference/index.js';
-import { CameraSupervisor, decoderOptions, supervisorConfig } from '../ingest/index.js';
+import { CameraSupervisor, supervisorConfig } from '../ingest/index.js';
 import { REFERENCE_MODEL } from '../models/index.js';
 import { warmModel } from './lib-model.js';
-import { cpuSeconds, findPids, median } from './lib-proc.js';
+import { cpuSeconds, findPids, median, plainDecodeCpu } from './lib-proc.js';
 import type { Benchmark } from './record.js';
 
 const CAMERAS = 4;
@@ -141,32 +141,6 @@ async function sessionRun(batch: number): Promise<number> {
   }
 }
 
-/** Decoding one camera's stream with the pipeline's decoder settings, CPU-s per second. */
-async function decodeCpu(url: string): Promise<number> {
-  const args = [
-    '-v',
-    'error',
-    ...decoderOptions(false),
-    '-rtsp_transport',
-    'tcp',
-    '-i',
-    url,
-    '-f',
-    'null',
-    '-',
-  ];
-  const p = spawn('ffmpeg', args);
-  try {
-    await sleep(2000);
-    const c0 = cpuSeconds(p.pid ?? 0);
-    const t0 = performance.now();
-    await sleep(10_000);
-    return (cpuSeconds(p.pid ?? 0) - c0) / ((performance.now() - t0) / 1000);
-  } finally {
-    p.kill('SIGKILL');
-  }
-}
-
 const bench: Benchmark = {
   name: 'inference-cpu',
   async run() {
@@ -176,7 +150,8 @@ const bench: Benchmark = {
       const p = await pipeline(base);
       const runS = await sessionRun(Math.max(1, Math.round(p.batch)));
       const decodes: number[] = [];
-      for (let i = 0; i < 3; i++) decodes.push(await decodeCpu(`${base}cam${String(i % CAMERAS)}`));
+      for (let i = 0; i < 3; i++)
+        decodes.push(await plainDecodeCpu(`${base}cam${String(i % CAMERAS)}`, 10_000));
       const decodeS = median(decodes) / FPS;
       const baseline = runS + decodeS;
       const ms = (s: number): string => (s * 1000).toFixed(2);

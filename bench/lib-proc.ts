@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { decoderOptions } from '../ingest/index.js';
 
 const TICK = 100; // USER_HZ on Linux
 
@@ -27,4 +29,40 @@ export function findPids(...needles: string[]): number[] {
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** CPU-s per second a running process uses over `windowMs`, after `settleMs` past its start-up. */
+export async function cpuRate(pid: number, windowMs: number, settleMs = 2000): Promise<number> {
+  await pause(settleMs);
+  const c0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  await pause(windowMs);
+  return (cpuSeconds(pid) - c0) / ((performance.now() - t0) / 1000);
+}
+
+/**
+ * CPU-s per second of a plain decode of one RTSP stream (`ffmpeg -i URL -f null -`) with the
+ * pipeline's default decoder settings: what any analysis of that camera must spend at least.
+ */
+export async function plainDecodeCpu(url: string, windowMs: number): Promise<number> {
+  const args = [
+    '-v',
+    'error',
+    ...decoderOptions(false),
+    '-rtsp_transport',
+    'tcp',
+    '-i',
+    url,
+    '-f',
+    'null',
+    '-',
+  ];
+  const p = spawn('ffmpeg', args);
+  try {
+    return await cpuRate(p.pid ?? 0, windowMs);
+  } finally {
+    p.kill('SIGKILL');
+  }
 }
