@@ -1,10 +1,11 @@
 /**
- * How many 1080p25 cameras one pipeline node on this machine sustains with recording on and
- * no dropped frames: first with detection (every 5 fps frame through the inference engine, one
- * worker thread, the shipped model), then without (decode + letterboxed frames only, a consumer
- * drains the queues). Adds cameras until one falls behind: source fps < 23 (the counter is read
- * once a second, so 25 fps reads 24–26), sampled fps < 4.5, a frame dropped at the camera, or,
- * with detection, fewer than 4.5 frames a second analysed per camera or a frame dropped by the engine.
+ * How many 1080p25 cameras one pipeline node on this machine sustains with recording on and no
+ * dropped frames: with detection (every 5 fps frame through the inference engine, one worker
+ * thread, the shipped model); with detection and pipeline.fastDecode; and frames only (decode +
+ * letterboxed frames, a consumer drains the queues). Adds cameras until one falls behind: source
+ * fps < 23 (the counter is read once a second, so 25 fps reads 24–26), sampled fps < 4.5, a frame
+ * dropped at the camera, or, with detection, fewer than 4.5 frames a second analysed per camera
+ * or a frame dropped by the engine.
  */
 import { mkdtempSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -23,11 +24,19 @@ const benchClip = (width: number, height: number): string =>
 const MAX = 12;
 
 /** Cameras sustained (0 when even one falls behind) and why it stopped there. */
-async function capacity(url: string, detect: boolean): Promise<{ sustained: number; limit: string }> {
-  const label = detect ? 'with detection' : 'frames only';
-  let sustained = 0;
+/**
+ * Cameras sustained, from `from` up (a lighter mode starts where a heavier one stopped: it holds
+ * at least as many), and why it stopped there.
+ */
+async function capacity(
+  url: string,
+  mode: { detect: boolean; fastDecode: boolean; from: number },
+): Promise<{ sustained: number; limit: string }> {
+  const { detect, fastDecode } = mode;
+  const label = (detect ? 'with detection' : 'frames only') + (fastDecode ? ', fast decode' : '');
+  let sustained = mode.from - 1;
   let limit = `not reached up to ${String(MAX)} cameras`;
-  for (let n = 1; n <= MAX; n++) {
+  for (let n = mode.from; n <= MAX; n++) {
     let analysed = 0;
     const engine = detect
       ? await InferenceEngine.open({
@@ -46,7 +55,7 @@ async function capacity(url: string, detect: boolean): Promise<{ sustained: numb
         new CameraSupervisor(
           supervisorConfig(
             { cameraId: i + 1, url, recordingDir: mkdtempSync(join(tmpdir(), 'mw-cap-')) },
-            { stopGraceMs: 3000, frames: { fps: 5, width: size.width, height: size.height } },
+            { stopGraceMs: 3000, fastDecode, frames: { fps: 5, width: size.width, height: size.height } },
           ),
         ),
     );
@@ -99,12 +108,16 @@ const bench: Benchmark = {
       streams: [{ path: 'cam', clips: [benchClip(1920, 1080)] }],
     });
     try {
-      const withDetection = await capacity(sim.url('cam'), true);
-      const framesOnly = await capacity(sim.url('cam'), false);
+      const url = sim.url('cam');
+      const withDetection = await capacity(url, { detect: true, fastDecode: false, from: 1 });
+      const from = withDetection.sustained + 1;
+      const fast = await capacity(url, { detect: true, fastDecode: true, from });
+      const framesOnly = await capacity(url, { detect: false, fastDecode: false, from });
       return {
         metric:
           `1080p25 cameras per node analysed at 5 fps with detection and recording, no drops ` +
-          `(limit: ${withDetection.limit}); without detection ${String(framesOnly.sustained)} (limit: ${framesOnly.limit})`,
+          `(limit: ${withDetection.limit}); with pipeline.fastDecode ${String(fast.sustained)} ` +
+          `(limit: ${fast.limit}); without detection ${String(framesOnly.sustained)} (limit: ${framesOnly.limit})`,
         value: withDetection.sustained,
         unit: 'cameras',
         baseline: null,
