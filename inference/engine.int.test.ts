@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ZOO } from '../models/index.js';
 import { InferenceEngine, type FrameDetections } from './engine.js';
+import { SessionPool } from './session-pool.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -53,6 +54,22 @@ describe('inference engine (zoo model, real onnxruntime threads)', () => {
       }
     } finally {
       await engine.close();
+    }
+  });
+
+  it('the session thread hands each input buffer back, and a reused buffer gives the same answer', async () => {
+    const pool = await SessionPool.open({ manifestPath: ZOO.yolov8.manifest, workers: 1, intraOpThreads: 1 });
+    try {
+      const input = Float32Array.from({ length: 3 * 64 * 64 }, (_, i) => ((i * 7919) % 256) / 255);
+      const sent = input.slice();
+      const first = await pool.run(input, 1);
+      expect(input.length).toBe(0); // transferred, not copied
+      expect(first.input).toEqual(sent);
+      const again = await pool.run(first.input, 1);
+      expect(again.output).toEqual(first.output);
+      expect(again.input).toEqual(sent);
+    } finally {
+      await pool.close();
     }
   });
 

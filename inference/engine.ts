@@ -60,6 +60,8 @@ export class InferenceEngine {
   private runMs = 0;
   private errors = 0;
   private closed = false;
+  /** Input buffers back from the threads, by length, for the next batches to fill. */
+  private readonly spare = new Map<number, Float32Array[]>();
 
   private constructor(
     readonly manifest: ModelManifest,
@@ -115,11 +117,14 @@ export class InferenceEngine {
     const { width, height } = this.manifest.input;
     try {
       // A frame of the wrong size fails the batch, never the process.
-      const input = new Float32Array(batch.length * 3 * width * height);
+      const size = batch.length * 3 * width * height;
+      // Every element is written below, so a used buffer needs no clearing.
+      const input = this.spare.get(size)?.pop() ?? new Float32Array(size);
       batch.forEach((f, i) => {
         rgbToTensor(f.data, this.manifest.input, input, i);
       });
       const r = await this.pool.run(input, batch.length);
+      this.recycle(r.input);
       const boxes = batch.map((f) => letterbox(f.sourceWidth, f.sourceHeight, width, height));
       const decoded = decodeBatch(this.manifest, r.output, r.dims, boxes, this.opts.scoreFloor);
       this.batches++;
@@ -145,6 +150,13 @@ export class InferenceEngine {
     } finally {
       this.pump();
     }
+  }
+
+  private recycle(buffer: Float32Array): void {
+    const list = this.spare.get(buffer.length) ?? [];
+    // A few per size: as many as can be in flight at once, no more.
+    if (list.length < 4) list.push(buffer);
+    this.spare.set(buffer.length, list);
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,8 @@ export interface RunResult {
   readonly output: Float32Array;
   readonly dims: readonly number[];
   readonly runMs: number;
+  /** The input buffer, back from the thread: the caller may fill it again. */
+  readonly input: Float32Array;
 }
 
 interface Slot {
@@ -64,7 +66,7 @@ export class SessionPool {
       if (!p) return;
       this.pending.delete(m.id);
       this.release(p.slot);
-      if (m.kind === 'result') p.resolve({ output: m.output, dims: m.dims, runMs: m.runMs });
+      if (m.kind === 'result') p.resolve({ output: m.output, dims: m.dims, runMs: m.runMs, input: m.input });
       else p.reject(new Error(m.message));
     });
   }

@@ -32,5 +32,7 @@ export type WorkerMessage =
       readonly output: Float32Array;
       readonly dims: readonly number[];
       readonly runMs: number;
+      /** The request's input buffer, handed back (transferred) for the next batch to reuse. */
+      readonly input: Float32Array;
     }
   | { readonly kind: 'error'; readonly id: number; readonly message: string };

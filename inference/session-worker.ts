@@ -49,9 +49,17 @@ try {
         if (!y) throw new Error(`model returned no output ${model.outputName}`);
         const data = y.data as Float32Array;
         const copy = new Float32Array(data); // own the buffer so it can be transferred
+        // The input goes back too: a fresh multi-megabyte array per batch costs page faults and GC.
         post(
-          { kind: 'result', id: req.id, output: copy, dims: [...y.dims], runMs: performance.now() - start },
-          [copy.buffer],
+          {
+            kind: 'result',
+            id: req.id,
+            output: copy,
+            dims: [...y.dims],
+            runMs: performance.now() - start,
+            input: req.input,
+          },
+          [copy.buffer, req.input.buffer as ArrayBuffer],
         );
       })
       .catch((err: unknown) => {
