@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
@@ -16,8 +13,9 @@ import { clipBase, startCameraSimulator, type CameraSimulator } from '../fixture
 import { PipelineNode } from '../ingest/index.js';
 import { DEFAULT_PARAMS, loadWorld } from '../rules/index.js';
 import { buildApp, type ConsoleApp } from './app.js';
-import { PASSWORD, seed, type Seeded } from './test-seed.js';
-import { HAS_CHROMIUM, SHOTS, launchChromium } from './test-browser.js';
+import { seededServices, type SeededServices } from './test-admin.js';
+import type { Seeded } from './test-seed.js';
+import { HAS_CHROMIUM, SHOTS, serveToChromium, signIn } from './test-browser.js';
 
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
@@ -29,6 +27,7 @@ async function clickCanvas(page: Page, selector: string, points: [number, number
 }
 
 describe.skipIf(!HAS_CHROMIUM)('admin pages in a real browser (Debian chromium)', () => {
+  let svc: SeededServices<TestDatabase, TestRedis>;
   let db: TestDatabase;
   let r: TestRedis;
   let app: ConsoleApp;
@@ -42,10 +41,8 @@ describe.skipIf(!HAS_CHROMIUM)('admin pages in a real browser (Debian chromium)'
   const errors: string[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    r = createTestRedis();
-    dir = mkdtempSync(join(tmpdir(), 'mw-admin-browser-'));
-    s = await seed(db.pool, dir);
+    svc = await seededServices(await createTestDatabase(), createTestRedis(), 'mw-admin-browser-');
+    ({ db, r, dir, s } = svc);
     sim = await startCameraSimulator({
       streams: [{ path: 'gate', clips: [`${clipBase('dumping-gate')}.mp4`] }],
     });
@@ -77,9 +74,7 @@ describe.skipIf(!HAS_CHROMIUM)('admin pages in a real browser (Debian chromium)'
       dataDir: dir,
       cameraTimeoutS: 8,
     });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${String((app.server.address() as AddressInfo).port)}`;
-    browser = await launchChromium();
+    ({ base, browser } = await serveToChromium(app));
   });
   afterAll(async () => {
     await browser.close();
@@ -87,27 +82,17 @@ describe.skipIf(!HAS_CHROMIUM)('admin pages in a real browser (Debian chromium)'
     await presence.stop();
     await app.close();
     await sim.stop();
-    await db.cleanup();
-    await r.cleanup();
-    rmSync(dir, { recursive: true, force: true });
+    await svc.cleanup();
   });
 
-  const logIn = async (): Promise<Page> => {
-    const page = await (
-      await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' })
-    ).newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      // A refused snapshot or save shows in the page; only script errors count here.
-      if (m.type() === 'error' && !m.text().includes('Failed to load resource')) errors.push(m.text());
+  const logIn = (): Promise<Page> =>
+    signIn(browser, base, 'admin', { width: 1440, height: 1000 }, (page) => {
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => {
+        // A refused snapshot or save shows in the page; only script errors count here.
+        if (m.type() === 'error' && !m.text().includes('Failed to load resource')) errors.push(m.text());
+      });
     });
-    await page.goto(base);
-    await page.fill('#username', 'admin');
-    await page.fill('#password', PASSWORD);
-    await page.click('#login');
-    await page.waitForSelector('header.topbar');
-    return page;
-  };
 
   it('draws an image zone on the live snapshot, saves it, and the pipeline node runs with it', async () => {
     const page = await logIn();

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestDatabase,
@@ -9,8 +6,9 @@ import {
   type TestRedis,
 } from '../core/testing/services.js';
 import { DEFAULT_PARAMS, loadWorld } from '../rules/index.js';
-import { buildApp, type ConsoleApp } from './app.js';
-import { as, login, seed, type Login } from './test-seed.js';
+import type { ConsoleApp } from './app.js';
+import { startAdminApp, type AdminTestApp } from './test-admin.js';
+import { as, login, type Login } from './test-seed.js';
 
 interface Report {
   applied: boolean;
@@ -27,32 +25,23 @@ interface Report {
 
 /** Fleet registry: companies, vehicles, terminals by API and by CSV with a dry-run report. */
 describe('fleet registry API and CSV import', () => {
+  let env: AdminTestApp<TestDatabase, TestRedis>;
   let db: TestDatabase;
-  let r: TestRedis;
   let app: ConsoleApp;
-  let dir: string;
   let admin: Login;
   let operator: Login;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    r = createTestRedis();
-    dir = mkdtempSync(join(tmpdir(), 'mw-fleet-'));
-    await seed(db.pool, dir);
-    await db.pool.query(
-      `INSERT INTO zones (kind, code, name, geom, width_m) VALUES
-         ('approved_route', 'R-1', '核准线路一', ST_GeomFromText('LINESTRING(116.30 39.90, 116.40 39.95)', 4326), 60)`,
+    env = await startAdminApp(await createTestDatabase(), createTestRedis(), 'mw-fleet-', (pool) =>
+      pool.query(
+        `INSERT INTO zones (kind, code, name, geom, width_m) VALUES
+           ('approved_route', 'R-1', '核准线路一', ST_GeomFromText('LINESTRING(116.30 39.90, 116.40 39.95)', 4326), 60)`,
+      ),
     );
-    app = buildApp({ pool: db.pool, redis: r.redis, redisPrefix: r.ctx.prefix, dataDir: dir, web: false });
-    admin = await login(app, 'admin');
+    ({ db, app, admin } = env);
     operator = await login(app, 'operator');
   });
-  afterAll(async () => {
-    await app.close();
-    await db.cleanup();
-    await r.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => env.close());
 
   const call = (who: Login, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
     app.inject({ method, url, headers: as(who), ...(payload === undefined ? {} : { payload }) });

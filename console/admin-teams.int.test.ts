@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestDatabase,
@@ -8,32 +5,23 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '../core/testing/services.js';
-import { buildApp, type ConsoleApp } from './app.js';
-import { as, login, seed, type Login, type Seeded } from './test-seed.js';
+import type { ConsoleApp } from './app.js';
+import { startAdminApp, type AdminTestApp } from './test-admin.js';
+import { as, login, type Login, type Seeded } from './test-seed.js';
 
 /** Teams and their districts; a user's role, scope and team; access changes end sessions. */
 describe('teams and user administration API', () => {
+  let env: AdminTestApp<TestDatabase, TestRedis>;
   let db: TestDatabase;
-  let r: TestRedis;
   let app: ConsoleApp;
   let s: Seeded;
-  let dir: string;
   let admin: Login;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    r = createTestRedis();
-    dir = mkdtempSync(join(tmpdir(), 'mw-teams-'));
-    s = await seed(db.pool, dir);
-    app = buildApp({ pool: db.pool, redis: r.redis, redisPrefix: r.ctx.prefix, dataDir: dir, web: false });
-    admin = await login(app, 'admin');
+    env = await startAdminApp(await createTestDatabase(), createTestRedis(), 'mw-teams-');
+    ({ db, app, s, admin } = env);
   });
-  afterAll(async () => {
-    await app.close();
-    await db.cleanup();
-    await r.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => env.close());
 
   const call = (who: Login, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
     app.inject({ method, url, headers: as(who), ...(payload === undefined ? {} : { payload }) });

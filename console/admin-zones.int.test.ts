@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestDatabase,
@@ -9,8 +6,9 @@ import {
   type TestRedis,
 } from '../core/testing/services.js';
 import { DEFAULT_PARAMS, loadWorld } from '../rules/index.js';
-import { buildApp, type ConsoleApp } from './app.js';
-import { as, login, seed, type Login } from './test-seed.js';
+import type { ConsoleApp } from './app.js';
+import { startAdminApp, type AdminTestApp } from './test-admin.js';
+import { as, login, type Login } from './test-seed.js';
 
 const square = (lon: number, lat: number, d = 0.001): number[][][] => [
   [
@@ -29,28 +27,18 @@ const feature = (code: string, kind: string, coordinates: unknown, extra: Record
 
 /** Geo zones: draw/edit/deactivate one, import/export GeoJSON with per-feature errors, audit. */
 describe('zone administration API', () => {
+  let env: AdminTestApp<TestDatabase, TestRedis>;
   let db: TestDatabase;
-  let r: TestRedis;
   let app: ConsoleApp;
-  let dir: string;
   let admin: Login;
   let operator: Login;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    r = createTestRedis();
-    dir = mkdtempSync(join(tmpdir(), 'mw-zone-admin-'));
-    await seed(db.pool, dir);
-    app = buildApp({ pool: db.pool, redis: r.redis, redisPrefix: r.ctx.prefix, dataDir: dir, web: false });
-    admin = await login(app, 'admin');
+    env = await startAdminApp(await createTestDatabase(), createTestRedis(), 'mw-zone-admin-');
+    ({ db, app, admin } = env);
     operator = await login(app, 'operator');
   });
-  afterAll(async () => {
-    await app.close();
-    await db.cleanup();
-    await r.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => env.close());
 
   const call = (who: Login, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
     app.inject({ method, url, headers: as(who), ...(payload === undefined ? {} : { payload }) });

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,51 +9,40 @@ import {
   type TestRedis,
 } from '../core/testing/services.js';
 import { buildApp, type ConsoleApp } from './app.js';
-import { PASSWORD, seed, type Seeded } from './test-seed.js';
-import { HAS_CHROMIUM, SHOTS, launchChromium } from './test-browser.js';
+import { seededServices, type SeededServices } from './test-admin.js';
+import type { Seeded } from './test-seed.js';
+import { HAS_CHROMIUM, SHOTS, serveToChromium, signIn } from './test-browser.js';
 
 describe.skipIf(!HAS_CHROMIUM)('console in a real browser (Debian chromium)', () => {
+  let svc: SeededServices<TestDatabase, TestRedis>;
   let db: TestDatabase;
   let r: TestRedis;
   let app: ConsoleApp;
   let s: Seeded;
-  let dir: string;
   let base: string;
   let browser: Browser;
   const errors: string[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    r = createTestRedis();
-    dir = mkdtempSync(join(tmpdir(), 'mw-browser-'));
-    s = await seed(db.pool, dir);
-    app = buildApp({ pool: db.pool, redis: r.redis, redisPrefix: r.ctx.prefix, dataDir: dir });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${String((app.server.address() as AddressInfo).port)}`;
-    browser = await launchChromium();
+    svc = await seededServices(await createTestDatabase(), createTestRedis(), 'mw-browser-');
+    ({ db, r, s } = svc);
+    app = buildApp({ pool: db.pool, redis: r.redis, redisPrefix: r.ctx.prefix, dataDir: svc.dir });
+    ({ base, browser } = await serveToChromium(app));
   });
   afterAll(async () => {
     await browser.close();
     await app.close();
-    await db.cleanup();
-    await r.cleanup();
-    rmSync(dir, { recursive: true, force: true });
+    await svc.cleanup();
   });
 
-  const logIn = async (username: string, viewport = { width: 1440, height: 900 }): Promise<Page> => {
-    const page = await (await browser.newContext({ viewport, locale: 'zh-CN' })).newPage();
-    // Browser-side errors fail loudly in the test output instead of as a bare timeout.
-    page.on('pageerror', (e) => errors.push(`${username}: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`${username}: ${m.text()}`);
+  const logIn = (username: string, viewport = { width: 1440, height: 900 }): Promise<Page> =>
+    signIn(browser, base, username, viewport, (page) => {
+      // Browser-side errors fail loudly in the test output instead of as a bare timeout.
+      page.on('pageerror', (e) => errors.push(`${username}: ${e.message}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(`${username}: ${m.text()}`);
+      });
     });
-    await page.goto(base);
-    await page.fill('#username', username);
-    await page.fill('#password', PASSWORD);
-    await page.click('#login');
-    await page.waitForSelector('header.topbar');
-    return page;
-  };
 
   it('an operator sees an alert arrive live, opens it, registers and dispatches; enforcement handles; the case closes; an auditor verifies and exports', async () => {
     const op = await logIn('operator');

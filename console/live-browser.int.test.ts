@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -20,54 +18,41 @@ import {
   type FrameSighting,
 } from '../fixtures/index.js';
 import { buildApp, type ConsoleApp } from './app.js';
-import { PASSWORD, seed, type Seeded } from './test-seed.js';
-import { HAS_CHROMIUM, SHOTS, launchChromium } from './test-browser.js';
+import { seededServices, type SeededServices } from './test-admin.js';
+import type { Seeded } from './test-seed.js';
+import { HAS_CHROMIUM, SHOTS, serveToChromium, signIn } from './test-browser.js';
 
 describe.skipIf(!HAS_CHROMIUM)('camera live view in a real browser (Debian chromium)', () => {
+  let svc: SeededServices<TestDatabase, TestRedis>;
   let db: TestDatabase;
   let r: TestRedis;
   let app: ConsoleApp;
   let s: Seeded;
   let sim: CameraSimulator;
-  let dir: string;
   let base: string;
   let browser: Browser;
   const errors: string[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    r = createTestRedis();
-    dir = mkdtempSync(join(tmpdir(), 'mw-live-browser-'));
-    s = await seed(db.pool, dir);
+    svc = await seededServices(await createTestDatabase(), createTestRedis(), 'mw-live-browser-');
+    ({ db, r, s } = svc);
     const clip = frameCodeClip({ seconds: 8, cacheDir: join(tmpdir(), 'mw-test-clips') });
     sim = await startCameraSimulator({ streams: [{ path: 'gate', clips: [clip] }] });
     await db.pool.query('UPDATE cameras SET rtsp_main_url = $2 WHERE id = $1', [s.cameraId, sim.url('gate')]);
-    app = buildApp({ pool: db.pool, redis: r.redis, redisPrefix: r.ctx.prefix, dataDir: dir });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${String((app.server.address() as AddressInfo).port)}`;
-    browser = await launchChromium();
+    app = buildApp({ pool: db.pool, redis: r.redis, redisPrefix: r.ctx.prefix, dataDir: svc.dir });
+    ({ base, browser } = await serveToChromium(app));
   }, 120_000);
   afterAll(async () => {
     await browser.close();
     await app.close();
     await sim.stop();
-    await db.cleanup();
-    await r.cleanup();
-    rmSync(dir, { recursive: true, force: true });
+    await svc.cleanup();
   });
 
-  const logIn = async (username: string): Promise<Page> => {
-    const page = await (
-      await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
-    ).newPage();
-    page.on('pageerror', (e) => errors.push(`${username}: ${e.message}`));
-    await page.goto(base);
-    await page.fill('#username', username);
-    await page.fill('#password', PASSWORD);
-    await page.click('#login');
-    await page.waitForSelector('header.topbar');
-    return page;
-  };
+  const logIn = (username: string): Promise<Page> =>
+    signIn(browser, base, username, { width: 1280, height: 900 }, (page) => {
+      page.on('pageerror', (e) => errors.push(`${username}: ${e.message}`));
+    });
 
   /** Distinct frame codes seen on the live picture, with their glass-to-glass latencies. */
   const watch = async (page: Page, sightings: number): Promise<{ codes: number[]; latencies: number[] }> => {

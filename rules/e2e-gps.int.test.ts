@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, createRedis, type Runtime } from '../core/index.js';
 import {
   createTestDatabase,
   createTestRedis,
@@ -22,7 +21,7 @@ import { DEFAULT_PARAMS } from './params.js';
 import { replayPeriod } from './replay.js';
 import { drive, park, track, type TrackBuilder } from './scenario.js';
 import { P, TEST_ZONES } from './test-world.js';
-import { startRulesWorker } from './worker.js';
+import { startTestRulesWorker } from './test-worker.js';
 
 /**
  * End to end: truck tracks driven by the GPS simulator as real JT/T 808 terminals over TCP →
@@ -69,26 +68,7 @@ describe('GPS simulator → gateway → rules worker (end to end)', () => {
       TEST_ZONES.map(({ id: _id, ...z }) => z),
     );
     gps = await startGpsHarness({ pool: db.pool, redis: r.redis, queues: r.ctx });
-    const base = testConfig();
-    const config = {
-      ...base,
-      database: db.config,
-      redis: { ...base.redis, prefix: r.ctx.prefix },
-      log: { level: 'silent' as const },
-      rules: { ...base.rules, homeJurisdiction: '', warmupS: 0 },
-    };
-    const rt: Runtime = {
-      config,
-      log: createLogger(config, 'rules-e2e'),
-      pool: db.pool,
-      redis: createRedis(config.redis.url),
-      queues: r.ctx,
-    };
-    const w = await startRulesWorker(rt);
-    stopRules = async () => {
-      await w.stop();
-      rt.redis.disconnect();
-    };
+    stopRules = await startTestRulesWorker(testConfig(), db, r.ctx, 'rules-e2e');
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TypedQueue, createLogger, createRedis, type Runtime } from '../core/index.js';
+import { TypedQueue } from '../core/index.js';
 import {
   createTestDatabase,
   createTestRedis,
@@ -20,7 +20,7 @@ import {
   type RulesScenario,
 } from './scenario-file.js';
 import { scoreIncidents, type ExpectedIncident } from './scenario.js';
-import { startRulesWorker } from './worker.js';
+import { startTestRulesWorker } from './test-worker.js';
 
 /**
  * Rules acceptance: every scenario file in rules/scenarios, on the demo city, played by the
@@ -128,26 +128,7 @@ describe('rules scenario acceptance (GPS simulator → gateway → PostGIS → r
       vehiclesOf.set(sc.id, new Set([...built.values()].map((b) => b.vehicleId)));
     }
     gps = await startGpsHarness({ pool: db.pool, redis: r.redis, queues: r.ctx });
-    const base = testConfig();
-    const config = {
-      ...base,
-      database: db.config,
-      redis: { ...base.redis, prefix: r.ctx.prefix },
-      log: { level: 'silent' as const },
-      rules: { ...base.rules, homeJurisdiction: '', warmupS: 0 },
-    };
-    const rt: Runtime = {
-      config,
-      log: createLogger(config, 'rules-scenarios'),
-      pool: db.pool,
-      redis: createRedis(config.redis.url),
-      queues: r.ctx,
-    };
-    const w = await startRulesWorker(rt);
-    stopRules = async () => {
-      await w.stop();
-      rt.redis.disconnect();
-    };
+    stopRules = await startTestRulesWorker(testConfig(), db, r.ctx, 'rules-scenarios');
   }, 60_000);
 
   afterAll(async () => {
