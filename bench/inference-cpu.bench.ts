@@ -21,7 +21,7 @@ import { CameraAnalysis, InferenceEngine, thresholdsOf } from '../inference/inde
 import { CameraSupervisor, supervisorConfig } from '../ingest/index.js';
 import { REFERENCE_MODEL } from '../models/index.js';
 import { warmModel } from './lib-model.js';
-import { cpuSeconds, findPids, median, plainDecodeCpu } from './lib-proc.js';
+import { cpuSeconds, findPids, median, plainDecodeCpu, threadCpuByName } from './lib-proc.js';
 import type { Benchmark } from './record.js';
 
 const CAMERAS = 4;
@@ -111,12 +111,21 @@ async function pipeline(
     const s0 = engine.stats();
     const f0 = ffmpegs.reduce((a, p) => a + cpuSeconds(p), 0);
     const c0 = processCpuS() + f0;
+    const th0 = threadCpuByName();
     const t0 = performance.now();
     await sleep(WINDOW_MS);
+    const th1 = threadCpuByName();
     const f1 = ffmpegs.reduce((a, p) => a + cpuSeconds(p), 0);
     const c1 = processCpuS() + f1;
     const s1 = engine.stats();
     const frames = s1.frames - s0.frames;
+    const threads = Object.fromEntries(
+      [...th1].map(([name, cpu]) => [
+        name,
+        Number((((cpu - (th0.get(name) ?? 0)) / frames) * 1000).toFixed(2)),
+      ]),
+    );
+    process.stdout.write(`  this process by thread, ms CPU/frame: ${JSON.stringify(threads)}\n`);
     return {
       perFrameS: (c1 - c0) / frames,
       // The cameras' ffmpeg apart from this process (engine, tracker, rules): where the overhead is.

@@ -66,3 +66,21 @@ export async function plainDecodeCpu(url: string, windowMs: number): Promise<num
     p.kill('SIGKILL');
   }
 }
+
+/** CPU seconds each thread of a process has used so far, summed by thread name. */
+export function threadCpuByName(pid: number | 'self' = 'self'): Map<string, number> {
+  const out = new Map<string, number>();
+  const dir = `/proc/${String(pid)}/task`;
+  for (const tid of readdirSync(dir)) {
+    try {
+      const stat = readFileSync(`${dir}/${tid}/stat`, 'utf8');
+      const name = `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}:${tid === String(pid === 'self' ? process.pid : pid) ? 'main' : tid}`;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const s = (Number(fields[11]) + Number(fields[12])) / TICK;
+      out.set(name, (out.get(name) ?? 0) + s);
+    } catch {
+      // the thread ended while we looked
+    }
+  }
+  return out;
+}

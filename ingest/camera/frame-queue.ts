@@ -7,7 +7,10 @@ export class DropOldestQueue<T> {
   private droppedCount = 0;
   private waiter: ((item: T) => void) | null = null;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    private readonly onDrop: (item: T) => void = () => undefined,
+  ) {
     if (capacity < 1) throw new Error('queue capacity must be ≥ 1');
   }
 
@@ -19,7 +22,8 @@ export class DropOldestQueue<T> {
       return;
     }
     if (this.items.length >= this.capacity) {
-      this.items.shift();
+      const old = this.items.shift();
+      if (old !== undefined) this.onDrop(old);
       this.droppedCount++;
     }
     this.items.push(item);

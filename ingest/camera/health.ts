@@ -17,6 +17,11 @@ export interface Frame {
   readonly sourceWidth: number;
   readonly sourceHeight: number;
   readonly data: Buffer;
+  /**
+   * Hand the pixels back for reuse once they have been copied out; the frame must not be read
+   * after. A frame never released is simply garbage-collected.
+   */
+  readonly release?: () => void;
 }
 
 /** One closed recording segment. */

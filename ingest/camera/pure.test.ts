@@ -118,6 +118,13 @@ describe('bounded frame queue', () => {
     expect([q.poll(), q.poll(), q.poll(), q.poll()]).toEqual([2, 3, 4, undefined]);
   });
 
+  it('tells of each item it drops', () => {
+    const dropped: number[] = [];
+    const q = new DropOldestQueue<number>(2, (i) => dropped.push(i));
+    for (let i = 0; i < 5; i++) q.push(i);
+    expect(dropped).toEqual([0, 1, 2]);
+  });
+
   it('hands an item straight to a waiting consumer', async () => {
     const q = new DropOldestQueue<string>(1);
     const next = q.take();
@@ -138,6 +145,22 @@ describe('frame splitter', () => {
       [5, 6, 7, 8],
     ]);
     expect(s.pending).toBe(2);
+  });
+
+  it('fills a recycled frame again, once, and never one of another size', () => {
+    const frames: Buffer[] = [];
+    const s = new FrameSplitter(2, (f) => frames.push(f));
+    s.write(Buffer.from([1, 2, 3, 4]));
+    const [a, b] = frames as [Buffer, Buffer];
+    expect(a).not.toBe(b);
+    s.recycle(b);
+    s.recycle(b); // a second hand-back must not give two frames one buffer
+    s.recycle(Buffer.alloc(3));
+    s.write(Buffer.from([5, 6, 7, 8, 9, 10]));
+    // The buffer already being filled when b came back goes first, then b, then a new one.
+    expect(frames[3]).toBe(b);
+    expect([...b]).toEqual([7, 8]);
+    expect(new Set(frames).size).toBe(4); // a, b, a new one, b again, another new one
   });
 });
 

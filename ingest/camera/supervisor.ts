@@ -110,7 +110,7 @@ export class CameraSupervisor {
     private readonly hooks: SupervisorHooks = {},
     private readonly random: () => number = Math.random,
   ) {
-    this.frames = new DropOldestQueue(config.queueCapacity);
+    this.frames = new DropOldestQueue<Frame>(config.queueCapacity, (f) => f.release?.());
   }
 
   start(): void {
@@ -197,7 +197,9 @@ export class CameraSupervisor {
     this.setState('starting');
 
     const splitter = new FrameSplitter(frameBytes(config.frames), (data) => {
-      this.onFrame(session, data);
+      this.onFrame(session, data, () => {
+        splitter.recycle(data);
+      });
     });
     out.on('data', (chunk: Buffer) => {
       splitter.write(chunk);
@@ -246,7 +248,7 @@ export class CameraSupervisor {
     }
   }
 
-  private onFrame(s: Session, data: Buffer): void {
+  private onFrame(s: Session, data: Buffer, release: () => void): void {
     const now = Date.now();
     if (s.epoch === null) {
       s.epoch = now;
@@ -279,6 +281,7 @@ export class CameraSupervisor {
       sourceWidth: this.resolution?.width ?? width,
       sourceHeight: this.resolution?.height ?? height,
       data,
+      release,
     });
   }
 
