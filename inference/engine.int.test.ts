@@ -42,6 +42,9 @@ describe('inference engine (zoo model, real onnxruntime threads)', () => {
       expect(results.filter((r) => r.cameraId === 3)).toHaveLength(2);
       expect(engine.droppedFor(2) + engine.droppedFor(3)).toBe(0);
       expect(Math.max(...results.map((r) => r.batch))).toBeGreaterThan(1);
+      // The batch-size counts add up to the batches and frames run.
+      expect(stats.batchSizes.reduce((a, n) => a + n, 0)).toBe(stats.batches);
+      expect(stats.batchSizes.reduce((a, n, size) => a + n * size, 0)).toBe(results.length);
       // Per camera, results come back in frame order.
       const seqs1 = results.filter((r) => r.cameraId === 1).map((r) => r.seq);
       expect(seqs1).toEqual([...seqs1].sort((a, b) => a - b));

@@ -44,6 +44,8 @@ export interface EngineOptions {
 export interface EngineStats {
   readonly frames: number;
   readonly batches: number;
+  /** Batches run, by size: batchSizes[n] is the count of n-frame batches. */
+  readonly batchSizes: readonly number[];
   readonly dropped: number;
   readonly meanRunMsPerFrame: number;
   readonly errors: number;
@@ -59,6 +61,7 @@ export class InferenceEngine {
   private maxBatch: number;
   private frames = 0;
   private batches = 0;
+  private readonly batchSizes: number[] = [];
   private runMs = 0;
   private errors = 0;
   private closed = false;
@@ -105,6 +108,7 @@ export class InferenceEngine {
     return {
       frames: this.frames,
       batches: this.batches,
+      batchSizes: Array.from({ length: this.batchSizes.length }, (_, n) => this.batchSizes[n] ?? 0),
       dropped: this.queue.dropped(),
       meanRunMsPerFrame: this.frames ? this.runMs / this.frames : 0,
       errors: this.errors,
@@ -139,6 +143,7 @@ export class InferenceEngine {
       const boxes = batch.map((f) => letterbox(f.sourceWidth, f.sourceHeight, width, height));
       const decoded = decodeBatch(this.manifest, r.output, r.dims, boxes, this.opts.scoreFloor);
       this.batches++;
+      this.batchSizes[batch.length] = (this.batchSizes[batch.length] ?? 0) + 1;
       this.frames += batch.length;
       this.runMs += r.runMs;
       const now = performance.now();
