@@ -81,6 +81,7 @@ describe('camera administration API', () => {
       rtspMainUrl: withCreds,
       position: [116.36, 39.96],
       headingDeg: 90,
+      hfovDeg: 75,
       footprint: [
         [116.3601, 39.9601],
         [116.3611, 39.9601],
@@ -97,6 +98,8 @@ describe('camera administration API', () => {
       code: 'GATE-9',
       rtspMainUrl: gateUrl(),
       hasCredentials: true,
+      headingDeg: 90,
+      hfovDeg: 75,
       loiteringS: 120,
       footprint: [
         [116.3601, 39.9601],
@@ -203,6 +206,8 @@ describe('camera administration API', () => {
         ],
       },
       { headingDeg: 360 },
+      { hfovDeg: 0 },
+      { hfovDeg: 180 },
       { zzz: 1 },
       {},
     ]) {

@@ -7,6 +7,8 @@ const frame = (cameraId: number, i: number, detections: Detection[]) => ({
   seq: i,
   time: 1_000_000 + i * 200,
   detections,
+  sourceWidth: 1280,
+  sourceHeight: 720,
   latencyMs: 0,
   runMs: 0,
   batch: 1,
@@ -26,6 +28,8 @@ describe('camera analysis: detections → tracks → camera events', () => {
     expect(trackIds.size).toBe(1);
     expect(events.map((e) => [e.type, e.phase])).toEqual([['uncovered_load', 'opened']]);
     expect(events[0]?.cameraId).toBe(3);
+    // The best frame names the picture its box is in: where in the view the truck was.
+    expect(events[0]?.bestFrame.frameSize).toEqual({ width: 1280, height: 720 });
     const closed = a.closeCamera(3);
     expect(closed.map((e) => [e.type, e.phase])).toEqual([['uncovered_load', 'closed']]);
     expect(a.cameraIds()).toEqual([]);

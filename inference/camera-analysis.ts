@@ -48,6 +48,7 @@ export class CameraAnalysis {
     const { events } = stepCameraRules(cam.rules, {
       timeMs: r.time,
       frameSeq: r.seq,
+      frameSize: { width: r.sourceWidth, height: r.sourceHeight },
       tracks,
       zones: this.opts.zonesFor(r.cameraId),
     });

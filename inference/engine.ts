@@ -22,6 +22,9 @@ export interface FrameDetections {
   readonly seq: number;
   readonly time: number;
   readonly detections: Detection[];
+  /** The camera picture the boxes are in (source pixels). */
+  readonly sourceWidth: number;
+  readonly sourceHeight: number;
   /** Wall-clock ms from submit to decoded result (queueing + inference). */
   readonly latencyMs: number;
   readonly runMs: number;
@@ -153,6 +156,8 @@ export class InferenceEngine {
           seq: f.seq,
           time: f.time,
           detections: decoded[i] ?? [],
+          sourceWidth: f.sourceWidth,
+          sourceHeight: f.sourceHeight,
           latencyMs: now - f.submittedAt,
           runMs: r.runMs / batch.length,
           batch: batch.length,

@@ -55,6 +55,7 @@ export function cameraIncident(
         detection: obs.type,
         confidence: obs.confidence,
         trackIds: obs.trackIds,
+        ...(obs.imageX === undefined || obs.imageX === null ? {} : { imageX: obs.imageX }),
         at: iso(obs.t),
         zones: zones.map((z) => ({ code: z.code, kind: z.kind })),
         link: {
@@ -66,6 +67,7 @@ export function cameraIncident(
             outsideFootprintM: c.outsideFootprintM,
             fixGapS: c.fixGapS,
             headingDiffDeg: c.headingDiffDeg,
+            ...(c.imageOffDeg === null ? {} : { imageOffDeg: c.imageOffDeg }),
           })),
           ambiguous: isAmbiguous(candidates),
           gpsErrorM: world.params.gpsErrorM,

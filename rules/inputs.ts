@@ -91,7 +91,15 @@ export function observationFromEvent(e: JobOf<'camera-events'>): CameraObservati
     endT: e.endedAt ? Date.parse(e.endedAt) : null,
     trackIds: [...e.trackIds].sort((a, b) => a - b),
     confidence: e.confidence,
+    imageX: imageXOf(e.bestFrame),
   };
+}
+
+/** Centre of the best frame's box across the picture (0..1), or null without the picture's size. */
+function imageXOf(b: JobOf<'camera-events'>['bestFrame']): number | null {
+  if (!b?.frame) return null;
+  const x = (b.box.x + b.box.w / 2) / b.frame.width;
+  return Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000;
 }
 
 /**

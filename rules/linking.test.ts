@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { advanceTime, newEngineState, stepEngine, type RulesInput } from './engine.js';
 import { canonicalIncident, type IncidentDraft } from './incidents.js';
 import { drive, mergeTracks, park, runInputs, track, type TrackBuilder } from './scenario.js';
-import { P, T0, testWorld } from './test-world.js';
-import type { CameraObservation } from './world.js';
+import { DEFAULT_PARAMS } from './params.js';
+import { CAMERA, P, T0, TEST_ZONES, square, testWorld, vehicle } from './test-world.js';
+import { buildWorld, type CameraInfo, type CameraObservation } from './world.js';
 
 const world = testWorld();
 
@@ -58,6 +59,36 @@ describe('detection ↔ truck linking', () => {
     const inc = incidents[0];
     expect(inc?.vehicles.map((v) => v.vehicleId)).toEqual([1, 2]);
     expect(camOf(inc).link.ambiguous).toBe(true);
+  });
+
+  it('two trucks both in view: where the picture shows the finding tells them apart', () => {
+    // A camera 66 m south of the road looking north; truck 2 trails truck 1 by 3 s (33 m).
+    const roadside: CameraInfo = {
+      ...CAMERA,
+      position: [120.08, 30.0494],
+      viewHeadingDeg: 0,
+      hfovDeg: 60,
+      footprint: square([120.08, 30.05], 0.0006),
+    };
+    const w = buildWorld(TEST_ZONES, [vehicle(1), vehicle(2)], [roadside], DEFAULT_PARAMS);
+    const run = (imageX: number | null) => {
+      const a = drive(track(1, [120.05, 30.05], T0), [120.11, 30.05], 40);
+      const b = drive(track(2, [120.05, 30.05], T0 + 3000), [120.11, 30.05], 40);
+      const o = obs(passTime(a, P.camera[0]));
+      const seen = o.kind === 'camera' ? { ...o, obs: { ...o.obs, imageX } } : o;
+      const inc = runInputs(w, withCamera(mergeTracks(a, b), seen)).incidents[0];
+      return { ids: inc?.vehicles.map((v) => v.vehicleId), ambiguous: camOf(inc).link.ambiguous, inc };
+    };
+    // Truck 1 is straight ahead (centre of the picture); truck 2 is 27° to the left (x ≈ 0.07).
+    const centre = run(0.5);
+    expect(centre.ids?.[0]).toBe(1);
+    expect(centre.ambiguous).toBe(false);
+    expect(centre.inc?.vehicles[0]?.reason).toContain('0° from the camera axis, GPS position at 0°');
+    const left = run(0.07);
+    expect(left.ids?.[0]).toBe(2);
+    expect(left.ambiguous).toBe(false);
+    // Without the box's place the two stay a tie, as before.
+    expect(run(null).ambiguous).toBe(true);
   });
 
   it('a truck crossing the road axis ranks below one driving along it', () => {

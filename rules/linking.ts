@@ -21,6 +21,8 @@ export interface LinkCandidate extends LinkedVehicle {
   readonly outsideFootprintM: number;
   readonly fixGapS: number;
   readonly headingDiffDeg: number | null;
+  /** Degrees between where the picture shows the finding and where the GPS puts the truck. */
+  readonly imageOffDeg: number | null;
 }
 
 /** A fix this far from the detection time may stand in for an interpolated position. */
@@ -29,6 +31,40 @@ const MAX_EXTRAPOLATE_MS = 30_000;
 const MAX_GAP_MS = 600_000;
 
 const r2 = (v: number): number => Math.round(v * 100) / 100;
+const RAD = Math.PI / 180;
+/** Signed a − b in (−180, 180]. */
+const signedDiff = (a: number, b: number): number => {
+  const d = (((a - b) % 360) + 360) % 360;
+  return d > 180 ? d - 360 : d;
+};
+
+/**
+ * How well the truck's position agrees with where in the picture the finding is: the box's
+ * centre across the frame is a direction from the camera (pinhole model over the horizontal
+ * field of view), the GPS position another. They are compared in degrees, against the angle
+ * that the truck's position uncertainty (half the GPS error bound plus a tenth of the distance
+ * between its fixes) spans at its distance. Null when the camera's heading, its position or the
+ * box's place is unknown.
+ */
+function imageAgreement(
+  obs: CameraObservation,
+  camera: CameraInfo,
+  pos: { lon: number; lat: number },
+  sigmaM: number,
+): { score: number; offDeg: number; seenDeg: number; gpsDeg: number } | null {
+  const heading = camera.viewHeadingDeg;
+  if (obs.imageX === undefined || obs.imageX === null || heading === undefined || heading === null)
+    return null;
+  if (!camera.position) return null;
+  const [cLon, cLat] = camera.position;
+  const halfFov = ((camera.hfovDeg ?? 60) / 2) * RAD;
+  const seenDeg = Math.atan((obs.imageX - 0.5) * 2 * Math.tan(halfFov)) / RAD;
+  const gpsDeg = signedDiff(bearingDeg(cLon, cLat, pos.lon, pos.lat), heading);
+  const d = Math.max(1, distanceM(cLon, cLat, pos.lon, pos.lat));
+  const sigmaDeg = Math.atan(sigmaM / d) / RAD;
+  const offDeg = Math.abs(signedDiff(seenDeg, gpsDeg));
+  return { score: Math.max(0.3, Math.exp(-0.5 * (offDeg / sigmaDeg) ** 2)), offDeg, seenDeg, gpsDeg };
+}
 
 function positionAt(fixes: readonly Fix[], t: number): { lon: number; lat: number; a: Fix; b: Fix } | null {
   const i = lastAtOrBefore(fixes, t);
@@ -48,7 +84,8 @@ function positionAt(fixes: readonly Fix[], t: number): { lon: number; lat: numbe
  * Which trucks' GPS tracks put them in the camera's view at the detection time: interpolated
  * between the fixes around it, allowed the GPS error plus a share of the distance between those
  * fixes (the truck need not have driven straight), scored down for long gaps, a heading across the
- * road, and (for load findings) a truck known to be empty. Ranked, best first; all kept.
+ * road, a position away from where the picture shows the finding, and (for load findings) a truck
+ * known to be empty. Ranked, best first; all kept.
  */
 export function linkObservation(
   obs: CameraObservation,
@@ -96,7 +133,9 @@ export function linkObservation(
         : 1;
     // Tipping takes a standing truck: one driving through the view while it happens is less likely.
     const motionScore = obs.type === 'dumping' && moving ? 0.5 : 1;
-    const confidence = r2(spatial * temporal * heading * loadScore * motionScore);
+    const image = imageAgreement(obs, camera, pos, world.params.gpsErrorM / 2 + 0.1 * stepM);
+    const imageScore = image?.score ?? 1;
+    const confidence = r2(spatial * temporal * heading * loadScore * motionScore * imageScore);
     if (confidence < world.params.minLinkConfidence) continue;
     const where =
       outsideM === 0
@@ -106,6 +145,9 @@ export function linkObservation(
       `GPS track ${a === b ? 'nearest fix' : 'interpolated'} ${where} of camera ${camera.code} at the detection time; ` +
       `fixes ${round1(gapS)} s apart` +
       (headingDiff === null ? '' : `; heading ${headingDiff}° off the road axis`) +
+      (image === null
+        ? ''
+        : `; seen ${round1(image.seenDeg)}° from the camera axis, GPS position at ${round1(image.gpsDeg)}°`) +
       (loadScore < 1 ? `; load ${v.load.state}` : '') +
       (motionScore < 1 ? '; moving while the dumping was seen' : '');
     out.push({
@@ -117,6 +159,7 @@ export function linkObservation(
       outsideFootprintM: round1(outsideM),
       fixGapS: round1(gapS),
       headingDiffDeg: headingDiff,
+      imageOffDeg: image === null ? null : round1(image.offDeg),
     });
   }
   return out.sort((x, y) => y.confidence - x.confidence || x.vehicleId - y.vehicleId);

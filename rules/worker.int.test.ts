@@ -142,6 +142,13 @@ describe('rules worker (PostGIS + Redis)', () => {
       endedAt: new Date(seen + 90_000).toISOString(),
       trackIds: [5, 6],
       confidence: 0.95,
+      bestFrame: {
+        at: new Date(seen + 30_000).toISOString(),
+        frameSeq: 150,
+        trackId: 5,
+        box: { x: 1340, y: 500, w: 200, h: 100 },
+        frame: { width: 1920, height: 1080 },
+      },
     }); // closed
     // The camera saw it live, before GPS time passed it by the link lag: let its phases be taken
     // in first (the two queues are consumed independently, and a job carries many points).
@@ -189,10 +196,11 @@ describe('rules worker (PostGIS + Redis)', () => {
       'SELECT vehicle_id, rank FROM incident_vehicles ORDER BY vehicle_id',
     );
     expect(links.rows.map((l) => Number(l.vehicle_id))).toEqual([1, 2]);
-    const cams = await db.pool.query<{ track_ids: string[]; ended_at: Date | null }>(
-      'SELECT track_ids, ended_at FROM rules_camera_events',
+    const cams = await db.pool.query<{ track_ids: string[]; ended_at: Date | null; image_x: number | null }>(
+      'SELECT track_ids, ended_at, image_x FROM rules_camera_events',
     );
-    expect(cams.rows).toEqual([{ track_ids: ['5', '6'], ended_at: new Date(seen + 90_000) }]);
+    // Where in the picture the finding sat is kept for replays: box centre 1440 of 1920 px.
+    expect(cams.rows).toEqual([{ track_ids: ['5', '6'], ended_at: new Date(seen + 90_000), image_x: 0.75 }]);
     expect(
       alerts
         .filter((a) => a.event === 'created')

@@ -21,6 +21,10 @@ export interface CameraInfo {
   readonly footprint: Polygon | null;
   /** Direction of the road in view (either way), when known: a truck's heading should match it. */
   readonly roadHeadingDeg: number | null;
+  /** Compass direction the camera looks along, when known. */
+  readonly viewHeadingDeg?: number | null;
+  /** Horizontal field of view, degrees (60 unless configured). */
+  readonly hfovDeg?: number;
   readonly jurisdictionCode: string | null;
 }
 
@@ -54,6 +58,8 @@ export interface CameraObservation {
   readonly endT: number | null;
   readonly trackIds: readonly number[];
   readonly confidence: number;
+  /** Centre of the finding's box across the picture, 0 (left) to 1 (right), when known. */
+  readonly imageX?: number | null;
 }
 
 /**

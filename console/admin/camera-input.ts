@@ -22,6 +22,8 @@ export interface CameraInput {
   credentials?: CameraCredentials | null;
   position?: XY | null;
   headingDeg?: number | null;
+  /** Horizontal field of view, degrees: with the heading, where in view a finding's truck is. */
+  hfovDeg?: number;
   roadHeadingDeg?: number | null;
   footprint?: XY[] | null;
   detectFps?: number;

@@ -13,6 +13,7 @@ export interface CameraSettingsView {
   hasCredentials: boolean;
   position: XY | null;
   headingDeg: number | null;
+  hfovDeg: number;
   roadHeadingDeg: number | null;
   footprint: XY[] | null;
   detectFps: number;
@@ -37,6 +38,7 @@ export async function cameraSettings(pool: Pool, id: number): Promise<CameraSett
     has_credentials: boolean;
     position: { coordinates: XY } | null;
     heading_deg: number | null;
+    hfov_deg: number;
     road_heading_deg: number | null;
     footprint: { coordinates: XY[][] } | null;
     detect_fps: number;
@@ -50,7 +52,7 @@ export async function cameraSettings(pool: Pool, id: number): Promise<CameraSett
     updated_at: Date;
   }>(
     `SELECT id, code, name, rtsp_main_url, rtsp_sub_url, transport, credentials_enc IS NOT NULL AS has_credentials,
-            ST_AsGeoJSON(position)::json AS position, heading_deg, road_heading_deg,
+            ST_AsGeoJSON(position)::json AS position, heading_deg, hfov_deg, road_heading_deg,
             ST_AsGeoJSON(footprint)::json AS footprint, detect_fps, detect_width, detect_height, model,
             loitering_s, jurisdiction_code, enabled, image_zones, updated_at
        FROM cameras WHERE id = $1`,
@@ -69,6 +71,7 @@ export async function cameraSettings(pool: Pool, id: number): Promise<CameraSett
     hasCredentials: r.has_credentials,
     position: r.position?.coordinates ?? null,
     headingDeg: r.heading_deg,
+    hfovDeg: r.hfov_deg,
     roadHeadingDeg: r.road_heading_deg,
     // Shown open (as drawn); stored closed.
     footprint: ring ? ring.slice(0, -1) : null,
@@ -106,6 +109,7 @@ const COLUMNS: Record<keyof CameraInput, [string, (v: unknown) => unknown, strin
     'ST_SetSRID(ST_GeomFromGeoJSON($), 4326)',
   ],
   headingDeg: ['heading_deg', (v) => v],
+  hfovDeg: ['hfov_deg', (v) => v],
   roadHeadingDeg: ['road_heading_deg', (v) => v],
   footprint: [
     'footprint',

@@ -54,6 +54,7 @@ const fields = {
   },
   position: { ...lonLatPoint, type: ['array', 'null'] },
   headingDeg: nullableHeading,
+  hfovDeg: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 180 },
   roadHeadingDeg: nullableHeading,
   footprint: { type: ['array', 'null'], items: lonLatPoint, minItems: 3, maxItems: 200 },
   detectFps: { type: 'number', exclusiveMinimum: 0, maximum: 30 },

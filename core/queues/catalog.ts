@@ -80,6 +80,8 @@ export const cameraEventPayload = z.object({
       frameSeq: z.number().int().nonnegative(),
       trackId: z.number().int().nonnegative(),
       box: imageBox,
+      // The picture the box is in: where in the view the event sits (optional for older producers).
+      frame: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).optional(),
     })
     .optional(),
   boxes: z

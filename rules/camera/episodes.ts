@@ -5,6 +5,7 @@ import type {
   CameraEventPhase,
   CameraEventType,
   CameraRulesConfig,
+  FrameSize,
   ImageBox,
 } from './types.js';
 
@@ -38,7 +39,14 @@ export interface Episode {
   seenMs: number;
   open: boolean;
   lastBox: ImageBox;
-  best: { timeMs: number; frameSeq: number; trackId: number; box: ImageBox; score: number };
+  best: {
+    timeMs: number;
+    frameSeq: number;
+    trackId: number;
+    box: ImageBox;
+    score: number;
+    frameSize: FrameSize | undefined;
+  };
   boxes: BoxSample[];
   sampleEveryMs: number;
   confidence: number;
@@ -59,7 +67,7 @@ export interface Episode {
 export function stepEpisodes(
   episodes: Episode[],
   hits: readonly Hit[],
-  frame: { timeMs: number; frameSeq: number },
+  frame: { timeMs: number; frameSeq: number; frameSize?: FrameSize },
   cameraId: number,
   cfg: CameraRulesConfig,
 ): { episodes: Episode[]; events: CameraEvent[] } {
@@ -143,7 +151,7 @@ export function closeEpisodes(episodes: readonly Episode[], cameraId: number): C
 
 function newEpisode(
   h: Hit,
-  frame: { timeMs: number; frameSeq: number },
+  frame: { timeMs: number; frameSeq: number; frameSize?: FrameSize },
   cameraId: number,
   cfg: CameraRulesConfig,
 ): Episode {
@@ -157,7 +165,14 @@ function newEpisode(
     seenMs: 0,
     open: false,
     lastBox: h.box,
-    best: { timeMs: frame.timeMs, frameSeq: frame.frameSeq, trackId: h.anchorId, box: h.box, score: -1 },
+    best: {
+      timeMs: frame.timeMs,
+      frameSeq: frame.frameSeq,
+      trackId: h.anchorId,
+      box: h.box,
+      score: -1,
+      frameSize: frame.frameSize,
+    },
     boxes: [],
     sampleEveryMs: cfg.boxSampleS * 1000,
     confidence: 0,
@@ -171,7 +186,7 @@ function newEpisode(
 function absorb(
   ep: Episode,
   h: Hit,
-  frame: { timeMs: number; frameSeq: number },
+  frame: { timeMs: number; frameSeq: number; frameSize?: FrameSize },
   cfg: CameraRulesConfig,
 ): void {
   const t = frame.timeMs;
@@ -186,7 +201,14 @@ function absorb(
   ep.confidence = Math.min(1, Math.max(ep.confidence, h.confidence ?? h.score));
   const primary = h.trackIds[0] ?? h.anchorId;
   if (h.frameScore > ep.best.score) {
-    ep.best = { timeMs: t, frameSeq: frame.frameSeq, trackId: primary, box: h.box, score: h.frameScore };
+    ep.best = {
+      timeMs: t,
+      frameSeq: frame.frameSeq,
+      trackId: primary,
+      box: h.box,
+      score: h.frameScore,
+      frameSize: frame.frameSize,
+    };
   }
   const last = ep.boxes[ep.boxes.length - 1];
   if (!last || t - last.timeMs >= ep.sampleEveryMs) {
@@ -200,7 +222,7 @@ function absorb(
 }
 
 function toEvent(ep: Episode, phase: CameraEventPhase, cameraId: number): CameraEvent {
-  const { timeMs, frameSeq, trackId, box } = ep.best;
+  const { timeMs, frameSeq, trackId, box, frameSize } = ep.best;
   return {
     type: ep.type,
     phase,
@@ -208,7 +230,7 @@ function toEvent(ep: Episode, phase: CameraEventPhase, cameraId: number): Camera
     key: ep.key,
     startMs: ep.firstMs,
     ...(phase === 'closed' ? { endMs: ep.lastMs } : {}),
-    bestFrame: { timeMs, frameSeq, trackId, box },
+    bestFrame: { timeMs, frameSeq, trackId, box, ...(frameSize ? { frameSize } : {}) },
     trackIds: [...ep.trackIds],
     boxes: [...ep.boxes],
     confidence: Math.round(ep.confidence * 1000) / 1000,

@@ -17,6 +17,7 @@ export {
   type CameraRulesConfig,
   type CameraTrack,
   type BoxSample,
+  type FrameSize,
   type ImageBox,
   type ImageZone,
   type ImageZoneKind,

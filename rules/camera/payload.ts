@@ -21,6 +21,7 @@ export function toCameraEventPayload(e: CameraEvent): JobOf<'camera-events'> {
       frameSeq: e.bestFrame.frameSeq,
       trackId: e.bestFrame.trackId,
       box: e.bestFrame.box,
+      ...(e.bestFrame.frameSize ? { frame: { ...e.bestFrame.frameSize } } : {}),
     },
     boxes: e.boxes
       .slice(-MAX_PAYLOAD_BOXES)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePayload } from '../../core/index.js';
+import { observationFromEvent } from '../inputs.js';
 import { toCameraEventPayload } from './payload.js';
 import { closeCameraRules, newCameraRulesState, reconfigureCameraRules, stepCameraRules } from './step.js';
 import { T0, box, run, track } from './test-frames.js';
@@ -54,5 +55,27 @@ describe('camera rules step', () => {
     ]);
     expect(new Set(payloads.map((p) => p.key)).size).toBe(1);
     expect(payloads[0]?.bestFrame?.frameSeq).toBe(0);
+    expect(payloads[0]?.bestFrame?.frame).toBeUndefined(); // no picture size given: none claimed
+  });
+
+  it('names the picture the best box is in, and the GPS rules read where in the view it sits', () => {
+    const s = newCameraRulesState(3);
+    const frameSize = { width: 1000, height: 500 };
+    const events = [];
+    for (let i = 0; i <= 6; i++)
+      events.push(
+        ...stepCameraRules(s, { timeMs: T0 + i * 200, frameSeq: i, frameSize, tracks: [truck], zones: [] })
+          .events,
+      );
+    const opened = events[0];
+    if (!opened) throw new Error('no event');
+    const p = toCameraEventPayload(opened);
+    const parsed = parsePayload('camera-events', p);
+    expect(parsed.ok ? parsed.value.bestFrame?.frame : parsed.reason).toEqual(frameSize);
+    // The truck's box spans x 100–400 of 1000: its centre is a quarter of the way across.
+    expect(observationFromEvent(p).imageX).toBe(0.25);
+    const { bestFrame } = p;
+    if (!bestFrame) throw new Error('no best frame');
+    expect(observationFromEvent({ ...p, bestFrame: { ...bestFrame, frame: undefined } }).imageX).toBeNull();
   });
 });

@@ -30,10 +30,18 @@ export interface ImageZone {
   readonly polygon: readonly (readonly [number, number])[];
 }
 
+/** Size of the camera picture, in the pixels boxes are given in. */
+export interface FrameSize {
+  readonly width: number;
+  readonly height: number;
+}
+
 export interface CameraFrameInput {
   /** Frame time (ms since the epoch): the only clock the rules know. */
   readonly timeMs: number;
   readonly frameSeq: number;
+  /** The picture the boxes are in: tells where in the view an event's box sits. */
+  readonly frameSize?: FrameSize;
   readonly tracks: readonly CameraTrack[];
   readonly zones: readonly ImageZone[];
 }
@@ -118,6 +126,7 @@ export interface CameraEvent {
     readonly frameSeq: number;
     readonly trackId: number;
     readonly box: ImageBox;
+    readonly frameSize?: FrameSize;
   };
   readonly trackIds: readonly number[];
   readonly boxes: readonly BoxSample[];

@@ -266,10 +266,18 @@ export async function transitionIncident(
  */
 export async function saveObservation(pool: Pool, o: CameraObservation): Promise<void> {
   await pool.query(
-    `INSERT INTO rules_camera_events (camera_id, type, observed_at, ended_at, track_ids, confidence)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (camera_id, type, observed_at) DO UPDATE SET ended_at = EXCLUDED.ended_at,
-       track_ids = EXCLUDED.track_ids, confidence = EXCLUDED.confidence`,
-    [o.cameraId, o.type, new Date(o.t), o.endT === null ? null : new Date(o.endT), o.trackIds, o.confidence],
+    `INSERT INTO rules_camera_events (camera_id, type, observed_at, ended_at, track_ids, confidence, image_x)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (camera_id, type, observed_at) DO UPDATE SET ended_at = EXCLUDED.ended_at,
+       track_ids = EXCLUDED.track_ids, confidence = EXCLUDED.confidence, image_x = EXCLUDED.image_x`,
+    [
+      o.cameraId,
+      o.type,
+      new Date(o.t),
+      o.endT === null ? null : new Date(o.endT),
+      o.trackIds,
+      o.confidence,
+      o.imageX ?? null,
+    ],
   );
 }
 
@@ -281,8 +289,9 @@ export async function loadObservations(pool: Pool, from: Date, to: Date): Promis
     ended_at: Date | null;
     track_ids: string[];
     confidence: number;
+    image_x: number | null;
   }>(
-    `SELECT camera_id, type, observed_at, ended_at, track_ids, confidence FROM rules_camera_events
+    `SELECT camera_id, type, observed_at, ended_at, track_ids, confidence, image_x FROM rules_camera_events
       WHERE observed_at >= $1 AND observed_at < $2 ORDER BY observed_at, camera_id, type`,
     [from, to],
   );
@@ -293,5 +302,6 @@ export async function loadObservations(pool: Pool, from: Date, to: Date): Promis
     endT: r.ended_at ? r.ended_at.getTime() : null,
     trackIds: r.track_ids.map(Number),
     confidence: r.confidence,
+    imageX: r.image_x,
   }));
 }

@@ -77,10 +77,12 @@ export async function loadCameras(pool: Pool): Promise<CameraInfo[]> {
     position: string | null;
     footprint: string | null;
     road_heading_deg: number | null;
+    heading_deg: number | null;
+    hfov_deg: number;
     jurisdiction_code: string | null;
   }>(
     `SELECT id, code, ST_AsGeoJSON(position) AS position, ST_AsGeoJSON(footprint) AS footprint,
-            road_heading_deg, jurisdiction_code FROM cameras ORDER BY id`,
+            road_heading_deg, heading_deg, hfov_deg, jurisdiction_code FROM cameras ORDER BY id`,
   );
   return rows.map((r) => ({
     id: Number(r.id),
@@ -88,6 +90,8 @@ export async function loadCameras(pool: Pool): Promise<CameraInfo[]> {
     position: r.position ? (JSON.parse(r.position) as { coordinates: LonLat }).coordinates : null,
     footprint: r.footprint ? (polygonsOf(JSON.parse(r.footprint) as GeoJsonGeom)[0] ?? null) : null,
     roadHeadingDeg: r.road_heading_deg,
+    viewHeadingDeg: r.heading_deg,
+    hfovDeg: r.hfov_deg,
     jurisdictionCode: r.jurisdiction_code,
   }));
 }
