@@ -23,7 +23,6 @@ const benchClip = (width: number, height: number): string =>
   testPatternClip({ width, height, seconds: 20, cacheDir: '.data/bench' });
 const MAX = 12;
 
-/** Cameras sustained (0 when even one falls behind) and why it stopped there. */
 /**
  * Cameras sustained, from `from` up (a lighter mode starts where a heavier one stopped: it holds
  * at least as many), and why it stopped there.
