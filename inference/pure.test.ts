@@ -72,18 +72,21 @@ describe('letterbox', () => {
   });
 });
 
+/** A manifest's input section: plain 0..1 scaling. */
+const modelInput = (width: number, height: number, channels: 'rgb' | 'bgr' = 'rgb') => ({
+  width,
+  height,
+  channels,
+  scale: 1 / 255,
+  mean: [0, 0, 0] as [number, number, number],
+  std: [1, 1, 1] as [number, number, number],
+  letterboxPad: 114,
+});
+
 describe('preprocess', () => {
   it('HWC uint8 → CHW float with scale/mean/std, optionally BGR', () => {
     const rgb = Uint8Array.from([255, 0, 51, 0, 255, 102]); // 2x1 image
-    const input = {
-      width: 2,
-      height: 1,
-      channels: 'rgb' as const,
-      scale: 1 / 255,
-      mean: [0, 0, 0] as [number, number, number],
-      std: [1, 1, 1] as [number, number, number],
-      letterboxPad: 114,
-    };
+    const input = modelInput(2, 1);
     const out = new Float32Array(12);
     rgbToTensor(rgb, input, out, 1);
     expect([...out.slice(6)].map((v) => Math.round(v * 255))).toEqual([255, 0, 0, 255, 51, 102]);
@@ -105,13 +108,9 @@ describe('preprocess', () => {
 
   it('reads four pixels per three words where it can, with the same result as byte by byte', () => {
     const input = {
-      width: 8,
-      height: 4,
-      channels: 'bgr' as const,
-      scale: 1 / 255,
+      ...modelInput(8, 4, 'bgr'),
       mean: [0.1, 0.2, 0.3] as [number, number, number],
       std: [0.5, 1, 2] as [number, number, number],
-      letterboxPad: 114,
     };
     const pixels = 8 * 4;
     const bytes = Uint8Array.from({ length: pixels * 3 + 1 }, (_, i) => (i * 97 + 13) % 256);
