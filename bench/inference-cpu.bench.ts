@@ -12,15 +12,15 @@
  * Target: ratio ≤ 1.15. CPU is read as user + system seconds, so other load stretches wall time
  * more than the figures; on a machine with hyperthreads, other load still inflates both.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { CameraAnalysis, InferenceEngine, thresholdsOf } from '../inference/index.js';
 import { CameraSupervisor, supervisorConfig } from '../ingest/index.js';
 import { REFERENCE_MODEL } from '../models/index.js';
 import { warmModel } from './lib-model.js';
+import { startSimulatorProcess } from './lib-sim.js';
 import { cpuSeconds, findPids, median, plainDecodeCpu, threadCpuByName } from './lib-proc.js';
 import type { Benchmark } from './record.js';
 
@@ -45,24 +45,6 @@ function clip1080p(): string {
     ...['-bf', '0', '-g', '25', '-b:v', '4000k', '-pix_fmt', 'yuv420p', CLIP],
   ]);
   return CLIP;
-}
-
-async function startSimulator(clip: string): Promise<{ base: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'bench/camera-sim-child.ts', String(CAMERAS), clip],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    rl.once('line', resolve);
-    child.once('exit', (code) => {
-      reject(new Error(`camera simulator exited with ${String(code)}`));
-    });
-  });
-  return { base: (JSON.parse(line) as { base: string }).base, child };
 }
 
 /** The pipeline path for a window: CPU-s per analysed frame, and the engine's mean batch. */
@@ -180,7 +162,7 @@ const bench: Benchmark = {
   name: 'inference-cpu',
   async run() {
     const load = (os.loadavg()[0] ?? 0).toFixed(1);
-    const { base, child } = await startSimulator(clip1080p());
+    const { base, child } = await startSimulatorProcess(CAMERAS, clip1080p());
     try {
       const p = await pipeline(base);
       const runS = await sessionRunMix(p.framesBySize);
