@@ -126,6 +126,17 @@ describe.skipIf(!HAS_CHROMIUM)('admin pages in a real browser (Debian chromium)'
     // Source-image pixels: the clip's frame is wider than the 640-pixel canvas it was drawn on.
     const xs = poly.map((p) => p[0]);
     expect(Math.max(...xs)).toBeGreaterThan(Math.min(...xs));
+
+    // Heading and field of view: what the rules need to tell two trucks in view apart.
+    await page.fill('#camera-heading', '30');
+    await page.fill('#camera-hfov', '75');
+    await page.click('#save-placement');
+    await page.waitForSelector('.placement .msg:text("已保存")');
+    const view = await db.pool.query<{ heading_deg: number; hfov_deg: number }>(
+      'SELECT heading_deg, hfov_deg FROM cameras WHERE id = $1',
+      [s.cameraId],
+    );
+    expect(view.rows).toEqual([{ heading_deg: 30, hfov_deg: 75 }]);
     expect(errors).toEqual([]);
   });
 

@@ -8,10 +8,15 @@ import { w } from './words.js';
 export interface Placement {
   position: XY | null;
   headingDeg: number | null;
+  /** Horizontal field of view: drawn as the view cone; the rules use it to tell trucks apart. */
+  hfovDeg: number;
   footprint: XY[] | null;
 }
 
-/** The camera on the offline map: click to place it, a heading, and its view footprint drawn as a polygon. */
+/**
+ * The camera on the offline map: click to place it, a heading and field of view (drawn as its
+ * view cone), and its view footprint drawn as a polygon.
+ */
 export function placementPanel(cameraId: number, initial: Placement): HTMLElement {
   const p: Placement = { ...initial };
   const canvas = h('canvas#placement-map', {
@@ -26,6 +31,7 @@ export function placementPanel(cameraId: number, initial: Placement): HTMLElemen
     max: 359,
     value: p.headingDeg === null ? '' : String(p.headingDeg),
   });
+  const hfov = h('input#camera-hfov', { type: 'number', min: 1, max: 179, value: String(p.hfovDeg) });
   const msg = h('p.msg');
   let zones: GeoFeature[] = [];
   let placing = false;
@@ -53,13 +59,23 @@ export function placementPanel(cameraId: number, initial: Placement): HTMLElemen
       ctx.fill();
       const deg = Number(heading.value);
       if (heading.value !== '' && Number.isFinite(deg)) {
-        const a = (deg * Math.PI) / 180;
-        ctx.beginPath();
-        ctx.moveTo(x, y);
-        ctx.lineTo(x + Math.sin(a) * 30, y - Math.cos(a) * 30);
+        const ray = (d: number, len: number): void => {
+          const a = (d * Math.PI) / 180;
+          ctx.beginPath();
+          ctx.moveTo(x, y);
+          ctx.lineTo(x + Math.sin(a) * len, y - Math.cos(a) * len);
+          ctx.stroke();
+        };
         ctx.lineWidth = 3;
-        ctx.stroke();
+        ray(deg, 30);
         ctx.lineWidth = 1;
+        const half = Number(hfov.value) / 2;
+        if (Number.isFinite(half) && half > 0) {
+          ctx.setLineDash([4, 3]);
+          ray(deg - half, 45);
+          ray(deg + half, 45);
+          ctx.setLineDash([]);
+        }
       }
     }
     editor.drawOverlay(ctx);
@@ -89,6 +105,7 @@ export function placementPanel(cameraId: number, initial: Placement): HTMLElemen
     redraw();
   });
   heading.addEventListener('input', redraw);
+  hfov.addEventListener('input', redraw);
   void api<{ features: GeoFeature[] }>('GET', '/api/zones').then((fc) => {
     zones = fc.features;
     const own = [...(p.position ? [p.position] : []), ...(p.footprint ?? [])];
@@ -102,6 +119,7 @@ export function placementPanel(cameraId: number, initial: Placement): HTMLElemen
       await api('PATCH', `/api/cameras/${String(cameraId)}`, {
         position: p.position,
         headingDeg: heading.value === '' ? null : Number(heading.value),
+        ...(hfov.value === '' ? {} : { hfovDeg: Number(hfov.value) }),
         footprint: p.footprint,
       });
       msg.textContent = w('saved');
@@ -125,6 +143,7 @@ export function placementPanel(cameraId: number, initial: Placement): HTMLElemen
         w('setPosition'),
       ),
       h('label', ` ${w('heading')} `, heading),
+      h('label', ` ${w('hfov')} `, hfov),
       h(
         'button.small#draw-footprint',
         {

@@ -41,6 +41,7 @@ const WORDS = {
   setPosition: ['点击地图设置位置', 'Click the map to set the position'],
   drawFootprint: ['绘制视野范围', 'Draw the view footprint'],
   heading: ['朝向（度）', 'Heading (°)'],
+  hfov: ['水平视场角（度）', 'Field of view (°)'],
   savePlacement: ['保存位置与视野', 'Save position and view'],
   zones: ['地理区域', 'Geo zones'],
   newZone: ['新建区域', 'New zone'],

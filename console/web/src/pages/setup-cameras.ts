@@ -23,6 +23,7 @@ interface Settings {
   hasCredentials: boolean;
   position: XY | null;
   headingDeg: number | null;
+  hfovDeg: number;
   footprint: XY[] | null;
   detectFps: number;
   loiteringS: number;
@@ -144,7 +145,12 @@ export const setupCamerasPage: Page = (root) => {
         msg,
       ),
       imageZonesPanel(id, s.imageZones, () => undefined),
-      placementPanel(id, { position: s.position, headingDeg: s.headingDeg, footprint: s.footprint }),
+      placementPanel(id, {
+        position: s.position,
+        headingDeg: s.headingDeg,
+        hfovDeg: s.hfovDeg,
+        footprint: s.footprint,
+      }),
     );
   };
 
