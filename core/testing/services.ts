@@ -29,7 +29,17 @@ export async function createTestDatabase(opts: { migrate?: boolean } = {}): Prom
     schema,
     config,
     cleanup: async () => {
-      await pool.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`);
+      // Test files drop their schemas concurrently; two drops that both reach PostGIS's shared
+      // types can deadlock, and PostgreSQL then cancels one of them: that one simply goes again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await pool.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`);
+          break;
+        } catch (err) {
+          if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
+          await new Promise((res) => setTimeout(res, 100 * attempt));
+        }
+      }
       await pool.end();
     },
   };
