@@ -136,8 +136,8 @@ export class InferenceEngine {
   private async runBatch(batch: (InputFrame & { submittedAt: number })[]): Promise<void> {
     const { width, height } = this.manifest.input;
     try {
-      // A frame of the wrong size fails the batch, never the process. Every element of the
-      // input is written, so the reused buffer needs no clearing.
+      // Every element of the input is written, so the reused buffer needs no clearing. (Frame
+      // sizes were checked at submit; a failure here fails the batch, never the process.)
       const r = await this.pool.run(batch.length, (input) => {
         batch.forEach((f, i) => {
           rgbToTensor(f.data, this.manifest.input, input, i);

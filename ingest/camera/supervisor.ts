@@ -197,7 +197,11 @@ export class CameraSupervisor {
     this.setState('starting');
 
     const splitter = new FrameSplitter(frameBytes(config.frames), (data) => {
+      // Once only: a late second release must not hand back a buffer already refilled.
+      let released = false;
       this.onFrame(session, data, () => {
+        if (released) return;
+        released = true;
         splitter.recycle(data);
       });
     });
