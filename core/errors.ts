@@ -36,7 +36,7 @@ export const ERROR_CATALOG = {
   MW_GPS_DEVICE_NOT_ALLOWED: {
     status: 403,
     title:
-      'The platform may not report this device (not a registered truck of its companies); see platforms-cli scope',
+      'The platform may not report this device (not an active registered truck of its companies); see platforms-cli scope',
   },
   MW_AUTH_REQUIRED: { status: 401, title: 'Log in first (no session, or it expired)' },
   MW_LOGIN_FAILED: { status: 401, title: 'User name or password is wrong, or the user is disabled' },

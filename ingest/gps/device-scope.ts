@@ -14,6 +14,8 @@ export interface DeviceOwner {
   readonly vehicleId: number;
   readonly companyId: number | null;
   readonly companyName: string | null;
+  /** False when the registry has retired the vehicle (`vehicles.active`). */
+  readonly active: boolean;
 }
 
 /** A platform's scope as the check needs it. */
@@ -33,6 +35,9 @@ export function deviceRefusal(
   const head = `Platform "${platform}" may not report device "${deviceId}"`;
   if (!owner) {
     return `${head}: it is no terminal id or plate in the fleet registry, and this platform reports only registered vehicles of its companies (register the vehicle first)`;
+  }
+  if (!owner.active) {
+    return `${head}: its vehicle is marked inactive in the fleet registry (reactivate it if it is back in service)`;
   }
   if (owner.companyId === null || owner.companyName === null) {
     return `${head}: its vehicle belongs to no transport company in the fleet registry`;
@@ -106,11 +111,12 @@ export function platformDeviceScope(pool: Pool, ttlMs = 30_000, now = Date.now):
       vehicle_id: string | null;
       company_id: string | null;
       company: string | null;
+      active: boolean | null;
     }[];
     try {
       // The same resolution as `vehicleLookup`: a terminal's bound vehicle, else a vehicle with that plate.
       ({ rows } = await pool.query(
-        `SELECT d.id AS device_id, v.id AS vehicle_id, v.company_id, c.name AS company
+        `SELECT d.id AS device_id, v.id AS vehicle_id, v.company_id, c.name AS company, v.active
          FROM unnest($1::text[]) AS d(id)
          LEFT JOIN LATERAL (
            SELECT COALESCE(
@@ -136,6 +142,7 @@ export function platformDeviceScope(pool: Pool, ttlMs = 30_000, now = Date.now):
               vehicleId: Number(r.vehicle_id),
               companyId: r.company_id === null ? null : Number(r.company_id),
               companyName: r.company,
+              active: r.active !== false,
             };
       owners.set(r.device_id, { at, owner });
       out.set(r.device_id, owner);

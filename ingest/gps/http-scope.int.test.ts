@@ -64,6 +64,8 @@ describe('HTTP intake: which devices a platform may report', () => {
     await vehicle(db.pool, '粤B10002', greenId, '13900000077');
     await vehicle(db.pool, '粤B20001', other);
     await vehicle(db.pool, '粤B30001', null);
+    await vehicle(db.pool, '粤B10009', greenId);
+    await db.pool.query("UPDATE vehicles SET active = false WHERE plate = '粤B10009'");
     h = await startHarness({ pool: db.pool, redis: r.redis, queues: r.ctx });
     for (const name of ['green-fleet', 'city-wide', 'later'])
       tokens[name] = (await addPlatform(db.pool, name, 'admin')).token;
@@ -144,6 +146,19 @@ describe('HTTP intake: which devices a platform may report', () => {
         reason: 'device_not_allowed',
         code: 'MW_GPS_DEVICE_NOT_ALLOWED',
         message: expect.stringMatching(/no transport company/) as unknown,
+      },
+    ]);
+  });
+
+  it('a scoped platform may not report its company’s vehicle once the registry retires it', async () => {
+    const body = await post('green-fleet', ['粤B10009', '粤B10001']);
+    expect(body.accepted).toBe(1);
+    expect(body.rejected).toEqual([
+      {
+        index: 0,
+        reason: 'device_not_allowed',
+        code: 'MW_GPS_DEVICE_NOT_ALLOWED',
+        message: expect.stringMatching(/"粤B10009": its vehicle is marked inactive/) as unknown,
       },
     ]);
   });

@@ -28,8 +28,8 @@ describe('parseScopeArgs (platforms-cli.ts scope NAME …)', () => {
 
 describe('deviceRefusal', () => {
   const scoped = { allDevices: false, companyIds: new Set([1]) };
-  const own = { vehicleId: 10, companyId: 1, companyName: 'Green Haulage' };
-  const other = { vehicleId: 11, companyId: 2, companyName: 'Other Transport' };
+  const own = { vehicleId: 10, companyId: 1, companyName: 'Green Haulage', active: true };
+  const other = { vehicleId: 11, companyId: 2, companyName: 'Other Transport', active: true };
 
   it('lets an all-devices platform report anything, registered or not', () => {
     const all = { allDevices: true, companyIds: new Set<number>() };
@@ -46,8 +46,16 @@ describe('deviceRefusal', () => {
       /"green-fleet".*"dev-9".*fleet registry/,
     );
     expect(
-      deviceRefusal('green-fleet', scoped, '粤B3', { vehicleId: 12, companyId: null, companyName: null }),
+      deviceRefusal('green-fleet', scoped, '粤B3', {
+        vehicleId: 12,
+        companyId: null,
+        companyName: null,
+        active: true,
+      }),
     ).toMatch(/no transport company/);
+    expect(deviceRefusal('green-fleet', scoped, '粤B1', { ...own, active: false })).toMatch(
+      /^Platform "green-fleet" may not report device "粤B1": its vehicle is marked inactive/,
+    );
     expect(deviceRefusal('p', { allDevices: false, companyIds: new Set() }, '粤B1', own)).not.toBeNull();
   });
 });
