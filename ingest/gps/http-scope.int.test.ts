@@ -41,6 +41,14 @@ async function vehicle(
     ]);
 }
 
+/** The answer's entry for a position refused as outside the platform's scope. */
+const refusal = (index: number, message: RegExp): Record<string, unknown> => ({
+  index,
+  reason: 'device_not_allowed',
+  code: 'MW_GPS_DEVICE_NOT_ALLOWED',
+  message: expect.stringMatching(message) as unknown,
+});
+
 /** Each HTTP platform reports only the devices of its scope: its companies' registered vehicles, or every device. */
 describe('HTTP intake: which devices a platform may report', () => {
   let db: TestDatabase;
@@ -140,27 +148,13 @@ describe('HTTP intake: which devices a platform may report', () => {
   it('a scoped platform reports its vehicles by terminal id too, but not a vehicle without a company', async () => {
     const body = await post('green-fleet', ['13900000077', '粤B30001']);
     expect(body.accepted).toBe(1);
-    expect(body.rejected).toEqual([
-      {
-        index: 1,
-        reason: 'device_not_allowed',
-        code: 'MW_GPS_DEVICE_NOT_ALLOWED',
-        message: expect.stringMatching(/no transport company/) as unknown,
-      },
-    ]);
+    expect(body.rejected).toEqual([refusal(1, /no transport company/)]);
   });
 
   it('a scoped platform may not report its company’s vehicle once the registry retires it', async () => {
     const body = await post('green-fleet', ['粤B10009', '粤B10001']);
     expect(body.accepted).toBe(1);
-    expect(body.rejected).toEqual([
-      {
-        index: 0,
-        reason: 'device_not_allowed',
-        code: 'MW_GPS_DEVICE_NOT_ALLOWED',
-        message: expect.stringMatching(/"粤B10009": its vehicle is marked inactive/) as unknown,
-      },
-    ]);
+    expect(body.rejected).toEqual([refusal(0, /"粤B10009": its vehicle is marked inactive/)]);
   });
 
   it('an all-devices platform stores registered and unregistered devices as before', async () => {
