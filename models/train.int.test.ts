@@ -1,7 +1,7 @@
 /**
  * The training pipeline end to end, small enough for CI: a tiny generated dataset, a few
  * training steps, ONNX export (onnx.checker), and the exported file run in onnxruntime-node,
- * loaded through its manifest, matching PyTorch within 1e-4. Also runs the Python unit tests
+ * loaded through its manifest, matching PyTorch within 1e-4, and scored alone by `eval-onnx`. Also runs the Python unit tests
  * (COCO mAP against hand-computed cases). Needs Debian's python3-torch and python3-onnx.
  */
 import { execFile } from 'node:child_process';
@@ -100,6 +100,27 @@ describe('models/train', () => {
       '--keep-verify',
     );
     expect(exp.stdout).toMatch(/onnx\.checker clean/);
+
+    // eval-onnx scores the file alone (no checkpoint), as the model-accuracy benchmark does: the
+    // same onnxruntime-node mAP the exporter wrote into the manifest from the same split.
+    const scored = join(dir, 'scores.json');
+    await mw(
+      'eval-onnx',
+      '--model',
+      onnxPath,
+      '--data',
+      data,
+      '--split',
+      'val',
+      '--imgsz',
+      '96',
+      '--json',
+      scored,
+    );
+    const scores = JSON.parse(readFileSync(scored, 'utf8')) as { images: number; map50: number };
+    const written = JSON.parse(readFileSync(manifestPath, 'utf8')) as { metrics: { map50: number } };
+    expect(scores.images).toBe(4);
+    expect(scores.map50).toBeCloseTo(written.metrics.map50, 4);
 
     // The exported model loads through its manifest, with the YOLOv8 layout's exact shape.
     const model = await openModel(manifestPath);

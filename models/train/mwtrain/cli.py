@@ -10,6 +10,15 @@ import numpy as np
 from .export import export_main
 
 
+def _scores(res: dict, names: list[str], split: str, images: int) -> dict:
+    """The JSON `eval --json` and `eval-onnx --json` write; a class without ground truth has null AP."""
+    def ap(v: float) -> float | None:
+        return None if np.isnan(v) else float(v)
+
+    per = {n: {"ap50": ap(res["ap"][c][0]), "ap": ap(res["ap"][c].mean())} for c, n in enumerate(names)}
+    return {"split": split, "images": images, "map50": res["map50"], "map": res["map"], "perClass": per}
+
+
 def _train(a: argparse.Namespace) -> None:
     from .train import run
 
@@ -28,9 +37,21 @@ def _eval(a: argparse.Namespace) -> None:
     print(f"{a.split}: {len(data)} images")
     print(report(res, spec.names))
     if a.json:
-        per = {n: {"ap50": float(res["ap"][c][0]), "ap": float(res["ap"][c].mean())} for c, n in enumerate(spec.names)}
-        doc = {"split": a.split, "images": len(data), "map50": res["map50"], "map": res["map"], "perClass": per}
-        Path(a.json).write_text(json.dumps(doc, indent=2) + "\n")
+        Path(a.json).write_text(json.dumps(_scores(res, spec.names, a.split, len(data)), indent=2) + "\n")
+
+
+def _eval_onnx(a: argparse.Namespace) -> None:
+    from .data import Cached, read_spec
+    from .engine import report
+    from .export import evaluate_onnx
+
+    spec = read_spec(a.data)
+    data = Cached(spec.splits[a.split], len(spec.names), a.imgsz, a.limit or None)
+    res = evaluate_onnx(Path(a.model), data, len(spec.names), a.imgsz, Path(a.model).parent / ".eval-onnx")
+    print(f"{a.split}: {len(data)} images, {a.model} in onnxruntime-node")
+    print(report(res, spec.names))
+    if a.json:
+        Path(a.json).write_text(json.dumps(_scores(res, spec.names, a.split, len(data)), indent=2) + "\n")
 
 
 def _export(a: argparse.Namespace) -> None:
@@ -121,6 +142,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--json", default="")
     p.set_defaults(func=_eval)
+
+    p = sub.add_parser("eval-onnx", help="mAP per class of an exported ONNX file, run in onnxruntime-node")
+    p.add_argument("--model", required=True, help="ONNX file in the YOLOv8 layout")
+    p.add_argument("--data", required=True)
+    p.add_argument("--split", default="test")
+    p.add_argument("--imgsz", type=int, default=320, help="the model's input size (square)")
+    p.add_argument("--limit", type=int, default=0)
+    p.add_argument("--json", default="")
+    p.set_defaults(func=_eval_onnx)
 
     p = sub.add_parser("export", help="ONNX in the YOLOv8 layout, verified in onnxruntime-node")
     p.add_argument("--weights", required=True)

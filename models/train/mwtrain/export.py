@@ -94,6 +94,28 @@ def verify(
     }
 
 
+def evaluate_onnx(onnx_path: Path, data: Cached, nc: int, size: int, work: Path, batch: int = 8) -> dict[str, Any]:
+    """mAP of an ONNX file (YOLOv8 layout) as onnxruntime-node runs it: letterboxed images in,
+    the same decoding and COCO-style AP as training's validation."""
+    work.mkdir(parents=True, exist_ok=True)
+    inp, out, gts = work / "inputs.f32", work / "outputs.f32", []
+    try:
+        with open(inp, "wb") as f:
+            for s in range(0, len(data), batch):
+                items = [val_item(data, i, size) for i in range(s, min(s + batch, len(data)))]
+                x, _, _ = to_batch(items)
+                f.write(x.numpy().astype("<f4").tobytes())
+                gts.extend(gt for _, gt in items)
+        run_ort(onnx_path, inp, out, (len(data), 3, size, size))
+        y = np.fromfile(out, dtype="<f4")
+        y = y.reshape(len(data), 4 + nc, -1)
+        return evaluate_outputs(zip(y, gts), nc)
+    finally:
+        inp.unlink(missing_ok=True)
+        out.unlink(missing_ok=True)
+        work.rmdir()
+
+
 def export_main(
     weights: str, out: str, imgsz: int | None, data_path: str, split: str, limit: int, keep: bool = False
 ) -> dict[str, Any]:
