@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +48,8 @@ def _eval_onnx(a: argparse.Namespace) -> None:
 
     spec = read_spec(a.data)
     data = Cached(spec.splits[a.split], len(spec.names), a.imgsz, a.limit or None)
-    res = evaluate_onnx(Path(a.model), data, len(spec.names), a.imgsz, Path(a.model).parent / ".eval-onnx")
+    with tempfile.TemporaryDirectory(prefix="mw-eval-onnx-") as work:
+        res = evaluate_onnx(Path(a.model), data, len(spec.names), a.imgsz, Path(work))
     print(f"{a.split}: {len(data)} images, {a.model} in onnxruntime-node")
     print(report(res, spec.names))
     if a.json:

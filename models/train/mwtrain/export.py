@@ -57,6 +57,14 @@ def run_ort(model: Path, inputs: Path, outputs: Path, shape: tuple[int, ...], th
     subprocess.run(cmd, cwd=REPO, check=True)
 
 
+def _letterboxed(data: Cached, size: int, batch: int):
+    """Yield ((B,3,size,size) 0..1 tensor, letterboxed ground truth per image) over a split, in order."""
+    for s in range(0, len(data), batch):
+        items = [val_item(data, i, size) for i in range(s, min(s + batch, len(data)))]
+        x, _, _ = to_batch(items)
+        yield x, [gt for _, gt in items]
+
+
 def verify(
     exp: Exported, onnx_path: Path, data: Cached, size: int, work: Path, batch: int = 8, keep: bool = False
 ) -> dict[str, Any]:
@@ -64,12 +72,10 @@ def verify(
     work.mkdir(parents=True, exist_ok=True)
     inp, gts, torch_out = work / "inputs.f32", [], []
     with open(inp, "wb") as f, torch.no_grad():
-        for s in range(0, len(data), batch):
-            items = [val_item(data, i, size) for i in range(s, min(s + batch, len(data)))]
-            x, _, _ = to_batch(items)
+        for x, g in _letterboxed(data, size, batch):
             f.write(x.numpy().astype("<f4").tobytes())
             torch_out.append(exp(x).numpy())
-            gts.extend(gt for _, gt in items)
+            gts.extend(g)
     t_out = np.concatenate(torch_out)
     run_ort(onnx_path, inp, work / "outputs.f32", (len(data), 3, size, size))
     o_out = np.fromfile(work / "outputs.f32", dtype="<f4").reshape(t_out.shape)
@@ -96,24 +102,16 @@ def verify(
 
 def evaluate_onnx(onnx_path: Path, data: Cached, nc: int, size: int, work: Path, batch: int = 8) -> dict[str, Any]:
     """mAP of an ONNX file (YOLOv8 layout) as onnxruntime-node runs it: letterboxed images in,
-    the same decoding and COCO-style AP as training's validation."""
-    work.mkdir(parents=True, exist_ok=True)
+    the same decoding and COCO-style AP as training's validation. `work`: an existing folder for
+    the raw tensors, which the caller removes."""
     inp, out, gts = work / "inputs.f32", work / "outputs.f32", []
-    try:
-        with open(inp, "wb") as f:
-            for s in range(0, len(data), batch):
-                items = [val_item(data, i, size) for i in range(s, min(s + batch, len(data)))]
-                x, _, _ = to_batch(items)
-                f.write(x.numpy().astype("<f4").tobytes())
-                gts.extend(gt for _, gt in items)
-        run_ort(onnx_path, inp, out, (len(data), 3, size, size))
-        y = np.fromfile(out, dtype="<f4")
-        y = y.reshape(len(data), 4 + nc, -1)
-        return evaluate_outputs(zip(y, gts), nc)
-    finally:
-        inp.unlink(missing_ok=True)
-        out.unlink(missing_ok=True)
-        work.rmdir()
+    with open(inp, "wb") as f:
+        for x, g in _letterboxed(data, size, batch):
+            f.write(x.numpy().astype("<f4").tobytes())
+            gts.extend(g)
+    run_ort(onnx_path, inp, out, (len(data), 3, size, size))
+    y = np.fromfile(out, dtype="<f4").reshape(len(data), 4 + nc, -1)
+    return evaluate_outputs(zip(y, gts), nc)
 
 
 def export_main(
