@@ -9,10 +9,9 @@
  * Also reported: frame-to-event latency (capture of the frame that completed a rule's window →
  * the event out of the rules), p50/p95.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import {
   CameraAnalysis,
   InferenceEngine,
@@ -22,63 +21,11 @@ import {
   type ScoredEvent,
 } from '../inference/index.js';
 import { CameraSupervisor, supervisorConfig } from '../ingest/index.js';
-import { parseScenario, renderClip, startCameraSimulator, type ClipGroundTruth } from '../fixtures/index.js';
+import { startCameraSimulator } from '../fixtures/index.js';
 import { REFERENCE_MODEL } from '../models/index.js';
-import type { CameraEvent, ImageZone } from '../rules/index.js';
+import type { CameraEvent } from '../rules/index.js';
+import { clipSet, VARIANT_DIR, zonesOf } from './lib-event-clips.js';
 import type { Benchmark } from './record.js';
-
-const band = (top: number): ImageZone['polygon'] => [
-  [0, 360 * top],
-  [640, 360 * top],
-  [640, 360],
-  [0, 360],
-];
-/** Zones as the demo city draws them on these views (source pixels of 640×360 clips). */
-const ZONES: Record<string, ImageZone[]> = {
-  'dumping-gate': [{ id: 'gate-road', kind: 'site_gate', polygon: band(0.5) }],
-  'vending-street': [{ id: 'pavement', kind: 'no_vending', polygon: band(0.8) }],
-};
-const VARIANTS = [
-  { suffix: 'v-dusk-rain', time: 'dusk', weather: 'rain' },
-  { suffix: 'v-night-fog', time: 'night', weather: 'fog' },
-] as const;
-const VARIANT_DIR = '.data/bench/camera-events';
-const BASES = ['dumping-gate', 'vending-street', 'distractors-day', 'distractors-night-rain'];
-
-interface Clip {
-  readonly id: string;
-  readonly base: string;
-  readonly path: string;
-  readonly gt: ClipGroundTruth;
-}
-
-async function clipSet(dir: string): Promise<Clip[]> {
-  const clips: Clip[] = BASES.map((b) => ({
-    id: b,
-    base: b,
-    path: `fixtures/clips/${b}.mp4`,
-    gt: JSON.parse(readFileSync(`fixtures/clips/${b}.gt.json`, 'utf8')) as ClipGroundTruth,
-  }));
-  for (const b of BASES) {
-    for (const v of VARIANTS) {
-      const doc = parse(readFileSync(`fixtures/scenarios/${b}.yaml`, 'utf8')) as {
-        id: string;
-        seed: string;
-        scene: Record<string, unknown>;
-      };
-      doc.id = `${b}-${v.suffix}`;
-      doc.seed = `${b}-${v.suffix}`;
-      doc.scene = { ...doc.scene, time: v.time, weather: v.weather };
-      const out = join(dir, doc.id);
-      // Rendered once, then reused: the variants are deterministic (seeded).
-      const gt = existsSync(`${out}.gt.json`)
-        ? (JSON.parse(readFileSync(`${out}.gt.json`, 'utf8')) as ClipGroundTruth)
-        : await renderClip(parseScenario(doc, doc.id), { base: out, resolution: '360p', crf: 28 });
-      clips.push({ id: doc.id, base: b, path: `${out}.mp4`, gt });
-    }
-  }
-  return clips;
-}
 
 const pct = (xs: number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -90,9 +37,8 @@ const bench: Benchmark = {
   async run() {
     const dir = mkdtempSync(join(tmpdir(), 'mw-events-'));
     mkdirSync(join(dir, 'rec'));
-    mkdirSync(VARIANT_DIR, { recursive: true });
     process.stdout.write(`  held-out variants in ${VARIANT_DIR} (rendered when missing)…\n`);
-    const clips = await clipSet(VARIANT_DIR);
+    const clips = await clipSet();
 
     const loopOf = new Map<number, number>(); // camera → the loop it scores (the first full one)
     const events = new Map<number, CameraEvent[]>(clips.map((_, i) => [i, []]));
@@ -101,7 +47,7 @@ const bench: Benchmark = {
     let minScore: Record<string, number> = {};
     const analysis = new CameraAnalysis({
       rulesFor: () => ({ scoreThreshold: minScore, loiteringS: 10 }),
-      zonesFor: (id) => ZONES[clips[id]?.base ?? ''] ?? [],
+      zonesFor: (id) => zonesOf(clips[id]),
     });
     let returned = 0;
     const onResult = (r: FrameDetections): void => {
