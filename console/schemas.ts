@@ -45,6 +45,17 @@ export const pageMeta = {
   total: { type: 'integer' },
 } as const;
 
+/** What a bulk import (fleet CSV, zone GeoJSON) did or would do, row by row, in total. */
+export const importCounts = {
+  type: 'object',
+  properties: {
+    create: { type: 'integer' },
+    update: { type: 'integer' },
+    unchanged: { type: 'integer' },
+    error: { type: 'integer' },
+  },
+} as const;
+
 export const incidentTypeSchema = { type: 'string', enum: [...INCIDENT_TYPES] } as const;
 export const incidentStatusSchema = { type: 'string', enum: [...INCIDENT_STATUSES] } as const;
 export const roleSchema = { type: 'string', enum: [...ROLES] } as const;

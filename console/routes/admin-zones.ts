@@ -13,7 +13,7 @@ import {
 } from '../admin/zone-repo.js';
 import { sessionOf } from '../auth/guard.js';
 import type { RouteContext } from '../context.js';
-import { errorResponses, idParams } from '../schemas.js';
+import { errorResponses, idParams, importCounts } from '../schemas.js';
 
 const ADMIN = ['admin'] as const;
 const feature = {
@@ -197,15 +197,7 @@ export function zoneAdminRoutes(app: FastifyInstance, ctx: RouteContext): void {
             properties: {
               dryRun: { type: 'boolean' },
               applied: { type: 'boolean' },
-              counts: {
-                type: 'object',
-                properties: {
-                  create: { type: 'integer' },
-                  update: { type: 'integer' },
-                  unchanged: { type: 'integer' },
-                  error: { type: 'integer' },
-                },
-              },
+              counts: importCounts,
               features: {
                 type: 'array',
                 items: {

@@ -14,7 +14,7 @@ import { applyFleet, loadFleet, loadFleetRefs } from '../admin/fleet-repo.js';
 import { FLEET_FIELDS, FLEET_KINDS, keyOf, type FleetKind } from '../admin/fleet-spec.js';
 import { sessionOf } from '../auth/guard.js';
 import type { RouteContext } from '../context.js';
-import { errorResponses, idParams } from '../schemas.js';
+import { errorResponses, idParams, importCounts } from '../schemas.js';
 
 const ADMIN = ['admin'] as const;
 const READERS = ['operator', 'auditor', 'admin'] as const;
@@ -52,15 +52,7 @@ const reportSchema = {
     dryRun: { type: 'boolean' },
     applied: { type: 'boolean' },
     headerErrors: { type: 'array', items: { type: 'string' } },
-    counts: {
-      type: 'object',
-      properties: {
-        create: { type: 'integer' },
-        update: { type: 'integer' },
-        unchanged: { type: 'integer' },
-        error: { type: 'integer' },
-      },
-    },
+    counts: importCounts,
     rows: {
       type: 'array',
       items: {
