@@ -115,6 +115,26 @@ describe('ByteTracker', () => {
     ]);
   });
 
+  it('takes a truck read both covered and uncovered in one frame as one truck: the surer reading, one track', () => {
+    const t = new ByteTracker();
+    const frames = [
+      [det('truck_covered', 0.8, 100), det('truck_uncovered', 0.7, 102)],
+      [det('truck_uncovered', 0.86, 110), det('truck_covered', 0.75, 108)],
+      [det('truck_uncovered', 0.56, 120), det('truck_covered', 0.47, 121)],
+      [det('truck_covered', 0.72, 130), det('truck_uncovered', 0.71, 131)],
+    ];
+    const seen = frames.map((f, i) => t.update(f, i * 200));
+    expect(seen.map((f) => f.map((x) => [x.id, x.cls, x.score]))).toEqual([
+      [[1, 'truck_covered', 0.8]],
+      [[1, 'truck_uncovered', 0.86]],
+      [[1, 'truck_uncovered', 0.56]],
+      [[1, 'truck_covered', 0.72]],
+    ]);
+    // Two trucks side by side (no overlap) stay two, whatever their classes.
+    const u = new ByteTracker();
+    expect(u.update([det('truck_covered', 0.8, 100), det('truck_uncovered', 0.7, 300)], 0)).toHaveLength(2);
+  });
+
   it('matches the optimal pairing when two objects are close, and reports velocity in px/s', () => {
     const t = new ByteTracker();
     let out = t.update([det('car', 0.9, 0), det('car', 0.9, 60)], 0);

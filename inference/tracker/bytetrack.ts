@@ -42,7 +42,8 @@ interface Tracklet {
  * IoU; (2) match low-score detections to the confirmed tracks still unmatched (a stricter IoU,
  * since these detections are less sure); (3) match tentative tracks to the high detections left;
  * start tracks from the high detections still left; drop lost tracks older than the buffer.
- * Class-consistent: a pair whose classes are not in one group never matches. No I/O, no clock:
+ * Class-consistent: a pair whose classes are not in one group never matches, and of two boxes of
+ * one group on one object (a truck read both covered and uncovered) only the surer takes part. No I/O, no clock:
  * time is the frame's. Deterministic: ids count up in detection order.
  */
 export class ByteTracker {
@@ -72,7 +73,9 @@ export class ByteTracker {
     }
     const high: number[] = [];
     const low: number[] = [];
+    const doubles = this.doubleReadings(detections);
     detections.forEach((d, i) => {
+      if (doubles.has(i)) return;
       // A degenerate box (NaN from a broken output, zero size) would poison a Kalman state for good.
       const b = d.box;
       if (![b.x, b.y, b.w, b.h, d.score].every(Number.isFinite) || b.w <= 0 || b.h <= 0) return;
@@ -167,6 +170,24 @@ export class ByteTracker {
       taken.add(dj);
     }
     return dets.filter((_, j) => !taken.has(j));
+  }
+
+  /** Indexes of detections that are a less sure reading, as another class of their group, of an object. */
+  private doubleReadings(dets: readonly Detection[]): Set<number> {
+    const out = new Set<number>();
+    dets.forEach((d, i) => {
+      if (!this.group.has(d.cls)) return;
+      const surer = dets.some(
+        (o, j) =>
+          j !== i &&
+          o.cls !== d.cls &&
+          this.sameGroup(o.cls, d.cls) &&
+          (o.score > d.score || (o.score === d.score && j < i)) &&
+          iou(o.box, d.box) >= this.cfg.duplicateIou,
+      );
+      if (surer) out.add(i);
+    });
+    return out;
   }
 
   private sameGroup(a: string, b: string): boolean {

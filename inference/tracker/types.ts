@@ -63,6 +63,12 @@ export interface TrackerConfig {
    */
   readonly classGroups: readonly (readonly string[])[];
   /**
+   * Detections of one class group overlapping by at least this IoU are one object read two ways
+   * (class-aware NMS keeps both a covered and an uncovered box on an unsure truck): only the surer
+   * takes part, so the other cannot start a second track of the same truck.
+   */
+  readonly duplicateIou: number;
+  /**
    * The detector's operating score per class (the manifest's per-class thresholds). A multi-class
    * detector is calibrated per class: its dust may be sure at 0.3 where a car is at 0.6, so a
    * class's high and new-track bars come down to its own threshold (keeping the gap between them).
@@ -89,5 +95,6 @@ export const DEFAULT_TRACKER_CONFIG: TrackerConfig = {
   minHits: 2,
   refDtS: 0.2,
   classGroups: [['truck_covered', 'truck_uncovered']],
+  duplicateIou: 0.6,
   classThresholds: {},
 };
