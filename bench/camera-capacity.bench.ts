@@ -31,6 +31,7 @@ const MAX = 12;
  */
 async function capacity(
   url: string,
+  simPid: number,
   mode: { detect: boolean; fastDecode: boolean; from: number },
 ): Promise<{ sustained: number; limit: string }> {
   const { detect, fastDecode } = mode;
@@ -68,12 +69,19 @@ async function capacity(
     await sleep(4000);
     const pids = findPids('ffmpeg', '/cam', 'segment');
     const c0 = pids.reduce((a, p) => a + cpuSeconds(p), 0);
+    // Where the two cores go: the cameras' ffmpeg, this process (ingest, engine worker, rules) and
+    // the simulator serving the streams (on a real node the cameras are elsewhere).
+    const own0 = process.cpuUsage();
+    const sim0 = cpuSeconds(simPid);
     const before = sups.map((s) => s.health());
     const a0 = analysed;
     const d0 = engine?.stats().dropped ?? 0;
     await sleep(10_000);
     const after = sups.map((s) => s.health());
     const cpu = (pids.reduce((a, p) => a + cpuSeconds(p), 0) - c0) / 10;
+    const ownUs = process.cpuUsage(own0);
+    const own = (ownUs.user + ownUs.system) / 1e6 / 10;
+    const sim = (cpuSeconds(simPid) - sim0) / 10;
     const perCamera = (analysed - a0) / 10 / n;
     const engineDrops = (engine?.stats().dropped ?? 0) - d0;
     clearInterval(drain);
@@ -88,13 +96,16 @@ async function capacity(
       ) ||
       (detect && (perCamera < 4.5 || engineDrops > 0));
     process.stdout.write(
-      `  ${label}, ${String(n)} cameras: ffmpeg CPU ${cpu.toFixed(2)} CPU-s/s, min fps in ` +
+      `  ${label}, ${String(n)} cameras: CPU-s/s ffmpeg ${cpu.toFixed(2)}, pipeline ${own.toFixed(2)}, ` +
+        `simulator ${sim.toFixed(2)}; min fps in ` +
         Math.min(...after.map((h) => h.fpsIn)).toFixed(1) +
         (detect ? `, analysed ${perCamera.toFixed(1)}/s per camera, ${String(engineDrops)} dropped` : '') +
         `${slow ? ' → behind' : ''}\n`,
     );
     if (slow) {
-      limit = `at ${String(n)} cameras ffmpeg used ${cpu.toFixed(2)} of 2 cores (machine load ${loadavg()[0]?.toFixed(1) ?? '?'})`;
+      limit =
+        `at ${String(n)} cameras ffmpeg used ${cpu.toFixed(2)} of 2 cores, the pipeline process ` +
+        `${own.toFixed(2)}, the simulator ${sim.toFixed(2)} (machine load ${loadavg()[0]?.toFixed(1) ?? '?'})`;
       break;
     }
     sustained = n;
@@ -109,10 +120,12 @@ const bench: Benchmark = {
     const { base, child } = await startSimulatorProcess(1, benchClip(1920, 1080));
     try {
       const url = `${base}cam0`;
-      const withDetection = await capacity(url, { detect: true, fastDecode: false, from: 1 });
+      const simPid = child.pid;
+      if (simPid === undefined) throw new Error('the camera simulator has no process id');
+      const withDetection = await capacity(url, simPid, { detect: true, fastDecode: false, from: 1 });
       const from = withDetection.sustained + 1;
-      const fast = await capacity(url, { detect: true, fastDecode: true, from });
-      const framesOnly = await capacity(url, { detect: false, fastDecode: false, from });
+      const fast = await capacity(url, simPid, { detect: true, fastDecode: true, from });
+      const framesOnly = await capacity(url, simPid, { detect: false, fastDecode: false, from });
       return {
         metric:
           `1080p25 cameras per node analysed at 5 fps with detection and recording, no drops ` +
