@@ -43,8 +43,8 @@ interface Tracklet {
  * since these detections are less sure); (3) match tentative tracks to the high detections left;
  * start tracks from the high detections still left; drop lost tracks older than the buffer.
  * Class-consistent: a pair whose classes are not in one group never matches, and of two boxes of
- * one group on one object (a truck read both covered and uncovered) only the surer takes part. No I/O, no clock:
- * time is the frame's. Deterministic: ids count up in detection order.
+ * one group on one object (a truck read both covered and uncovered) only the surer takes part.
+ * No I/O, no clock: time is the frame's. Deterministic: ids count up in detection order.
  */
 export class ByteTracker {
   private readonly cfg: TrackerConfig;
