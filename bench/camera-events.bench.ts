@@ -147,7 +147,7 @@ const bench: Benchmark = {
       tp += s.truePositives;
       fp += s.falsePositives;
       fn += s.falseNegatives;
-      if (c.base.startsWith('distractors')) distractorEvents += predicted.length;
+      if (c.distractorsOnly) distractorEvents += predicted.length;
       const at = (e: ScoredEvent): string =>
         `${e.type} ${(e.startMs / 1000).toFixed(1)}–${(e.endMs / 1000).toFixed(1)} s`;
       const missed = truth.filter((_, i) => !s.matches.includes(i)).map(at);

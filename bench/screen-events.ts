@@ -4,7 +4,7 @@
  * Each clip file is decoded by ffmpeg with the pipeline's own letterbox filter at 5 fps, every
  * frame goes through the inference engine, tracker and camera event rules, and the events are
  * scored against the clip's ground truth as `camera-events` scores them. No RTSP and no clock:
- * about 40 s for the 12 clips instead of 4 minutes, and the same frames every run, so two models
+ * about 2 minutes for the 24 clips instead of 8, and the same frames every run, so two models
  * compare frame for frame. Records nothing; the live `npm run bench -- camera-events` is the figure.
  */
 import { spawn } from 'node:child_process';
