@@ -83,9 +83,20 @@ export async function clipSet(dir = VARIANT_DIR): Promise<Clip[]> {
       });
     }
   }
-  for (let i = 0; i < GENERATED_PER_KIND * GENERATED_KINDS.length; i++) {
+  return [...clips, ...(await generatedClips('held-out', GENERATED_PER_KIND, dir))];
+}
+
+/**
+ * Clips generated from seeds `${prefix}-1`, `${prefix}-2`, … (the kinds in turn, `perKind` of
+ * each), rendered into `dir` when missing. Another prefix gives clips to tune on that the
+ * held-out set never sees.
+ */
+export async function generatedClips(prefix: string, perKind: number, dir = VARIANT_DIR): Promise<Clip[]> {
+  mkdirSync(dir, { recursive: true });
+  const clips: Clip[] = [];
+  for (let i = 0; i < perKind * GENERATED_KINDS.length; i++) {
     const kind = GENERATED_KINDS[i % GENERATED_KINDS.length] ?? 'distractors';
-    const doc = generateScenario(`held-out-${String(i + 1)}`, kind);
+    const doc = generateScenario(`${prefix}-${String(i + 1)}`, kind);
     const gt = await rendered(doc, doc.id, dir);
     clips.push({
       id: doc.id,
