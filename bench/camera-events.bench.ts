@@ -3,9 +3,10 @@
  * simulator, pulled by the real camera supervisor (ffmpeg, letterboxed frames at 5 fps), run
  * through the inference engine (shipped model), tracker and camera event rules, and the events
  * of one full loop of the clip are matched to the clip's ground-truth events (same type,
- * overlapping in time within 1 s). The set: the committed fixture clips plus variants generated
- * here with other seeds, times of day and weather (never seen in training: the model learns from
- * random still scenes, not these scenarios). Clips play four at a time, as cameras on one node.
+ * overlapping in time within 1 s). The set (`lib-event-clips.ts`): the committed fixture clips,
+ * variants of them at other times of day and weather, and scenarios generated from held-out seeds
+ * (never seen in training: the model learns from random still scenes, not these scenarios).
+ * Clips play four at a time, as cameras on one node.
  * Also reported: frame-to-event latency (capture of the frame that completed a rule's window →
  * the event out of the rules), p50/p95.
  */
