@@ -70,12 +70,14 @@ export function stepEpisodes(
   frame: { timeMs: number; frameSeq: number; frameSize?: FrameSize },
   cameraId: number,
   cfg: CameraRulesConfig,
+  inView: ReadonlySet<number> = new Set(),
 ): { episodes: Episode[]; events: CameraEvent[] } {
   const t = frame.timeMs;
   const events: CameraEvent[] = [];
   const touched = new Set<Episode>();
+  const gapMs = (e: Episode): number => gapMsOf(e, cfg, inView);
   for (const h of hits) {
-    let ep = findEpisode(episodes, h, t, cfg, touched);
+    let ep = findEpisode(episodes, h, t, gapMs, touched);
     if (!ep) {
       ep = newEpisode(h, frame, cameraId, cfg);
       episodes.push(ep);
@@ -109,7 +111,7 @@ export function stepEpisodes(
   }
   const kept: Episode[] = [];
   for (const ep of episodes) {
-    if (touched.has(ep) || t - ep.lastMs <= gapMsOf(ep, cfg)) {
+    if (touched.has(ep) || t - ep.lastMs <= gapMs(ep)) {
       kept.push(ep);
       continue;
     }
@@ -118,8 +120,18 @@ export function stepEpisodes(
   return { episodes: kept, events };
 }
 
-const gapMsOf = (e: Episode, cfg: CameraRulesConfig): number =>
-  (e.sticky ? cfg.staticGapS : cfg.closeGapS) * 1000;
+/**
+ * How long an episode outlives its last sighting. An open load is the truck's, not the frame's: while
+ * that truck is still in view, a load that reads open again (after tipping, or a stretch read as
+ * covered) continues its event rather than raising a second one for the same truck.
+ */
+function gapMsOf(e: Episode, cfg: CameraRulesConfig, inView: ReadonlySet<number>): number {
+  if (e.sticky) return cfg.staticGapS * 1000;
+  if (e.open && e.type === 'uncovered_load' && inView.has(e.anchorId)) {
+    return Math.max(cfg.closeGapS, cfg.uncoveredInViewGapS) * 1000;
+  }
+  return cfg.closeGapS * 1000;
+}
 
 /**
  * The live episode a hit continues: the one following the same anchor; else the one that already
@@ -130,10 +142,10 @@ function findEpisode(
   episodes: readonly Episode[],
   h: Hit,
   t: number,
-  cfg: CameraRulesConfig,
+  gapMs: (e: Episode) => number,
   touched: ReadonlySet<Episode>,
 ): Episode | undefined {
-  const live = episodes.filter((e) => e.type === h.type && t - e.lastMs <= gapMsOf(e, cfg));
+  const live = episodes.filter((e) => e.type === h.type && t - e.lastMs <= gapMs(e));
   const same = live.find((e) => e.anchorId === h.anchorId);
   if (same) return same;
   const object = h.trackIds[0];

@@ -57,7 +57,8 @@ export function stepCameraRules(
     ...dumpingHits(state.dumping, cfg, state.memory, tracks, input.timeMs),
     ...vendingHits(cfg, state.memory, tracks, input.zones),
   ];
-  const r = stepEpisodes(state.episodes, hits, input, state.cameraId, cfg);
+  const inView = new Set(tracks.map((t) => t.id));
+  const r = stepEpisodes(state.episodes, hits, input, state.cameraId, cfg, inView);
   state.episodes = r.episodes;
   return { state, events: r.events };
 }

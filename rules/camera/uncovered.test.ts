@@ -40,6 +40,38 @@ describe('uncovered_load', () => {
     ]);
   });
 
+  it('keeps one event for a truck still in view whose load reads covered for a while (tipping)', () => {
+    // Frames 11–20 read covered: the last hit is frame 12 (2400 ms), the next frame 23 (4600 ms), a
+    // 2.2 s gap. The truck never left, so it is the same offence; it leaves after frame 30 (6000 ms).
+    const cls = (i: number): string => (i >= 11 && i <= 20 ? 'truck_covered' : 'truck_uncovered');
+    const { briefs } = run(40, 200, (i) => (i <= 30 ? [track(1, cls(i), TRUCK)] : []));
+    expect(briefs.map((b) => [b.phase, b.atMs, b.startMs, b.endMs])).toEqual([
+      ['opened', 1000, 0, undefined],
+      ['closed', 7200, 0, 6000],
+    ]);
+    // Read covered for longer than the 5 s in-view gap, it is a second event; the first closes as
+    // soon as the gap has passed (frame 39 at 7800 ms is the first over 5 s after 2400 ms).
+    const long = run(60, 200, (i) =>
+      i <= 50 ? [track(1, i >= 11 && i <= 40 ? 'truck_covered' : 'truck_uncovered', TRUCK)] : [],
+    );
+    expect(long.briefs.map((b) => [b.phase, b.atMs, b.startMs, b.endMs])).toEqual([
+      ['opened', 1000, 0, undefined],
+      ['closed', 7600, 0, 2400],
+      ['opened', 9600, 8600, undefined],
+      ['closed', 11200, 8600, 10000],
+    ]);
+    // Another truck in view does not hold the first truck's event open.
+    const other = box(400, 200, 150, 80);
+    const gone = run(30, 200, (i) => [
+      ...(i <= 10 ? [track(1, 'truck_uncovered', TRUCK)] : []),
+      track(2, 'truck_covered', other),
+    ]);
+    expect(gone.briefs.map((b) => [b.phase, b.atMs, b.endMs])).toEqual([
+      ['opened', 1000, undefined],
+      ['closed', 3200, 2000],
+    ]);
+  });
+
   it('ignores a covered truck misread as uncovered for two frames, and a low score', () => {
     // Frames 5–6 uncovered among covered: window medians stay 0 (at most 2 of 5 samples).
     const misread = run(30, 200, (i) => [
