@@ -10,11 +10,31 @@ const dustBehind = (id: number, tMs: number, vx = 100) =>
 
 describe('dust', () => {
   it('opens for dust trailing a moving truck for 1 s, with both tracks, and closes once', () => {
-    // Frames 0–15 (0–3000 ms); opens at 1000 ms; closes on frame 21 (4200 ms > 3000 + 1000).
-    const { briefs } = run(25, 200, (i, t) => (i <= 15 ? [truckAt(t), dustBehind(2, t)] : [truckAt(t)]));
+    // Frames 0–15 (0–3000 ms); opens at 1000 ms. The truck stays in view, so the event waits 5 s
+    // for its dust to rise again: closed on frame 41 (8200 ms > 3000 + 5000).
+    const { briefs } = run(50, 200, (i, t) => (i <= 15 ? [truckAt(t), dustBehind(2, t)] : [truckAt(t)]));
     expect(briefs).toEqual([
       { phase: 'opened', type: 'dust', atMs: 1000, startMs: 0, trackIds: [2, 1] },
-      { phase: 'closed', type: 'dust', atMs: 4200, startMs: 0, endMs: 3000, trackIds: [2, 1] },
+      { phase: 'closed', type: 'dust', atMs: 8200, startMs: 0, endMs: 3000, trackIds: [2, 1] },
+    ]);
+    // The truck gone with its dust: closed 1 s after the last sighting (frame 21, 4200 ms).
+    const gone = run(25, 200, (i, t) => (i <= 15 ? [truckAt(t), dustBehind(2, t)] : []));
+    expect(gone.briefs.map((b) => [b.phase, b.atMs, b.endMs])).toEqual([
+      ['opened', 1000, undefined],
+      ['closed', 4200, 3000],
+    ]);
+  });
+
+  it('keeps one event when the truck stops, its dust settles, and it rises again within 5 s', () => {
+    // Dust on frames 0–15 and 26–40, the truck in view until frame 40: the 2.2 s without dust is
+    // the truck stopping at the gate before it tips. One event, 0–8000 ms, closed 1 s after both left.
+    const dusty = (i: number): boolean => i <= 15 || (i >= 26 && i <= 40);
+    const { briefs } = run(50, 200, (i, t) =>
+      dusty(i) ? [truckAt(t), dustBehind(2, t)] : i <= 40 ? [truckAt(t)] : [],
+    );
+    expect(briefs.map((b) => [b.phase, b.atMs, b.startMs, b.endMs])).toEqual([
+      ['opened', 1000, 0, undefined],
+      ['closed', 9200, 0, 8000],
     ]);
   });
 
@@ -47,9 +67,7 @@ describe('dust', () => {
   it('stays one event when the dust cloud gets a new track id; the new id arrives as one update', () => {
     // Dust id 2 on frames 0–7, id 3 on frames 8–15. Opened at 1000 ms; id 3 joins at 1600 ms but
     // updates are at least 2 s apart, so the update goes out at 3000 ms (frame 15).
-    const { briefs } = run(25, 200, (i, t) =>
-      i <= 15 ? [truckAt(t), dustBehind(i < 8 ? 2 : 3, t)] : [truckAt(t)],
-    );
+    const { briefs } = run(25, 200, (i, t) => (i <= 15 ? [truckAt(t), dustBehind(i < 8 ? 2 : 3, t)] : []));
     expect(briefs.map((b) => [b.phase, b.atMs, b.trackIds])).toEqual([
       ['opened', 1000, [2, 1]],
       ['updated', 3000, [2, 1, 3]],

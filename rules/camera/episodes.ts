@@ -121,14 +121,15 @@ export function stepEpisodes(
 }
 
 /**
- * How long an episode outlives its last sighting. An open load is the truck's, not the frame's: while
- * that truck is still in view, a load that reads open again (after tipping, or a stretch read as
- * covered) continues its event rather than raising a second one for the same truck.
+ * How long an episode outlives its last sighting. An open load, or dust, is the truck's, not the
+ * frame's: while the truck the event follows is still in view, a load that reads open again (after
+ * tipping, or a stretch read as covered) or dust that rises again (the truck stopped, then tips)
+ * continues its event rather than raising a second one for the same truck.
  */
 function gapMsOf(e: Episode, cfg: CameraRulesConfig, inView: ReadonlySet<number>): number {
   if (e.sticky) return cfg.staticGapS * 1000;
-  if (e.open && e.type === 'uncovered_load' && inView.has(e.anchorId)) {
-    return Math.max(cfg.closeGapS, cfg.uncoveredInViewGapS) * 1000;
+  if (e.open && (e.type === 'uncovered_load' || e.type === 'dust') && inView.has(e.anchorId)) {
+    return Math.max(cfg.closeGapS, cfg.inViewGapS) * 1000;
   }
   return cfg.closeGapS * 1000;
 }

@@ -62,8 +62,8 @@ export interface CameraRulesConfig {
   readonly closeGapS: number;
   /** The same for stalls and piles, which passers-by hide for longer and which get new track ids. */
   readonly staticGapS: number;
-  /** An open load that reads open again within this long, its truck still in view, is the same event. */
-  readonly uncoveredInViewGapS: number;
+  /** A truck's open load or dust seen again within this long, the truck still in view, is the same event. */
+  readonly inViewGapS: number;
   /** Share of an event's minimum time the object must actually be seen (not bridged by the gap tolerance). */
   readonly minCoverage: number;
   /** Piles seen during the first seconds of a camera are background, not dumping. */
@@ -93,7 +93,7 @@ export const DEFAULT_CAMERA_RULES: CameraRulesConfig = {
   medianWindowS: 1,
   closeGapS: 1,
   staticGapS: 30,
-  uncoveredInViewGapS: 5,
+  inViewGapS: 5,
   minCoverage: 0.5,
   backgroundLearnS: 5,
   truckLookbackS: 120,
