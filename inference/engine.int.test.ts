@@ -60,6 +60,36 @@ describe('inference engine (zoo model, real onnxruntime threads)', () => {
     }
   });
 
+  it('reports boxes in the main picture for a frame analysed from a sub stream', async () => {
+    const results: FrameDetections[] = [];
+    const engine = await InferenceEngine.open({
+      manifestPath: ZOO.yolov8.manifest,
+      workers: 1,
+      intraOpThreads: 1,
+      maxBatch: 1,
+      perCameraQueue: 4,
+      onResult: (r) => results.push(r),
+    });
+    try {
+      const data = new Uint8Array(64 * 64 * 3);
+      for (let i = 0; i < data.length; i++) data[i] = (i * 7919) % 256;
+      // The same pixels, once as a 640x360 main stream and once as its sub stream of a 2560x1440 camera.
+      engine.submit({ cameraId: 1, seq: 0, time: 0, data, sourceWidth: 640, sourceHeight: 360 });
+      const view = { width: 2560, height: 1440 };
+      engine.submit({ cameraId: 2, seq: 0, time: 0, data, sourceWidth: 640, sourceHeight: 360, view });
+      const until = Date.now() + 10_000;
+      while (results.length < 2 && Date.now() < until) await sleep(20);
+      const [plain, sub] = [1, 2].map((c) => results.find((r) => r.cameraId === c));
+      expect([sub?.sourceWidth, sub?.sourceHeight]).toEqual([2560, 1440]);
+      expect(plain?.detections.length).toBeGreaterThan(0);
+      expect(sub?.detections.map((d) => d.box)).toEqual(
+        plain?.detections.map((d) => ({ x: d.box.x * 4, y: d.box.y * 4, w: d.box.w * 4, h: d.box.h * 4 })),
+      );
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('batches through the shared input see only their own frames, and a batch too big is refused', async () => {
     const pool = await SessionPool.open({
       manifestPath: ZOO.yolov8.manifest,

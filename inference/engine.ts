@@ -1,7 +1,7 @@
 import { readManifest, type ModelManifest } from '../models/index.js';
 import { decodeBatch, type Detection } from './detect.js';
 import { FairFrameQueue } from './fair-queue.js';
-import { letterbox } from './letterbox.js';
+import { letterbox, toView } from './letterbox.js';
 import { FrameSizeError, checkFrameSize, rgbToTensor } from './preprocess.js';
 import { SessionPool } from './session-pool.js';
 
@@ -13,6 +13,8 @@ export interface InputFrame {
   readonly data: Uint8Array;
   readonly sourceWidth: number;
   readonly sourceHeight: number;
+  /** The picture boxes are reported in, when it is not the source (a camera's main stream). */
+  readonly view?: { readonly width: number; readonly height: number };
   /** Called once the pixels are no longer needed: copied into a batch, or dropped. */
   readonly release?: () => void;
 }
@@ -151,13 +153,16 @@ export class InferenceEngine {
       this.runMs += r.runMs;
       const now = performance.now();
       batch.forEach((f, i) => {
+        const found = decoded[i] ?? [];
+        const src = { width: f.sourceWidth, height: f.sourceHeight };
+        const view = f.view ?? src;
         this.opts.onResult({
           cameraId: f.cameraId,
           seq: f.seq,
           time: f.time,
-          detections: decoded[i] ?? [],
-          sourceWidth: f.sourceWidth,
-          sourceHeight: f.sourceHeight,
+          detections: f.view ? found.map((d) => ({ ...d, box: toView(d.box, src, view) })) : found,
+          sourceWidth: view.width,
+          sourceHeight: view.height,
           latencyMs: now - f.submittedAt,
           runMs: r.runMs / batch.length,
           batch: batch.length,

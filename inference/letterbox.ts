@@ -35,3 +35,18 @@ export function toSource(lb: Letterbox, c: { x1: number; y1: number; x2: number;
   const y2 = clip((c.y2 - lb.padY) / lb.scale, lb.srcH);
   return { x: x1, y: y1, w: x2 - x1, h: y2 - y1 };
 }
+
+/**
+ * A box in the pixels of the picture that was analysed → the same box in the pixels of `view`, a
+ * picture of the same scene at another size (a camera's main stream, when its sub stream is
+ * analysed). Each axis scales on its own: a 704×576 sub stream of a 16:9 camera is anamorphic.
+ */
+export function toView(
+  box: SourceBox,
+  from: { readonly width: number; readonly height: number },
+  view: { readonly width: number; readonly height: number },
+): SourceBox {
+  const sx = view.width / from.width;
+  const sy = view.height / from.height;
+  return { x: box.x * sx, y: box.y * sy, w: box.w * sx, h: box.h * sy };
+}

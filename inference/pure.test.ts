@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeEnd2end } from './decoders/end2end.js';
 import { decodeYolov5 } from './decoders/yolov5.js';
 import { decodeYolov8 } from './decoders/yolov8.js';
-import { letterbox, toSource } from './letterbox.js';
+import { letterbox, toSource, toView } from './letterbox.js';
 import { iou, nms } from './nms.js';
 import { rgbToTensor } from './preprocess.js';
 
@@ -64,6 +64,16 @@ describe('letterbox', () => {
       w: 192,
       h: 108,
     });
+  });
+
+  it('scales boxes of a sub stream to the main picture, each axis on its own', () => {
+    const box = { x: 70.4, y: 57.6, w: 35.2, h: 28.8 };
+    // A 704x576 sub stream of a 1920x1080 camera (anamorphic: 16:9 shown, 11:9 stored).
+    const main = toView(box, { width: 704, height: 576 }, { width: 1920, height: 1080 });
+    expect(main.x).toBeCloseTo(192);
+    expect(main.y).toBeCloseTo(108);
+    expect(main.w).toBeCloseTo(96);
+    expect(main.h).toBeCloseTo(54);
   });
 
   it('clips to the image', () => {

@@ -5,6 +5,8 @@ export interface CameraSettings {
   readonly id: number;
   readonly code: string;
   readonly url: string;
+  /** The sub stream, analysed instead of the main one (which is still what is recorded). */
+  readonly detectUrl: string | null;
   readonly transport: 'tcp' | 'udp';
   readonly fps: number;
   readonly width: number;
@@ -62,6 +64,7 @@ export async function loadEnabledCameras(pool: Pool, secretKey?: () => Buffer): 
     id: string;
     code: string;
     rtsp_main_url: string;
+    rtsp_sub_url: string | null;
     transport: 'tcp' | 'udp';
     detect_fps: number;
     detect_width: number;
@@ -70,7 +73,7 @@ export async function loadEnabledCameras(pool: Pool, secretKey?: () => Buffer): 
     loitering_s: number;
     credentials_enc: Buffer | null;
   }>(
-    `SELECT id, code, rtsp_main_url, transport, detect_fps, detect_width, detect_height, image_zones, loitering_s,
+    `SELECT id, code, rtsp_main_url, rtsp_sub_url, transport, detect_fps, detect_width, detect_height, image_zones, loitering_s,
             credentials_enc
      FROM cameras WHERE enabled ORDER BY id`,
   );
@@ -78,6 +81,7 @@ export async function loadEnabledCameras(pool: Pool, secretKey?: () => Buffer): 
     id: Number(r.id),
     code: r.code,
     url: streamUrl(r.rtsp_main_url, r.credentials_enc, secretKey),
+    detectUrl: r.rtsp_sub_url ? streamUrl(r.rtsp_sub_url, r.credentials_enc, secretKey) : null,
     transport: r.transport,
     fps: r.detect_fps,
     width: r.detect_width,

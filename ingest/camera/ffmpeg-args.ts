@@ -21,8 +21,11 @@ export interface RecordingSpec {
 }
 
 export interface FfmpegPlan {
+  /** The camera's main stream: recorded, and decoded for analysis unless a detect stream is given. */
   readonly input: string;
   readonly inputOptions: string[];
+  /** The camera's sub stream, decoded for analysis (the second input) while the main one is recorded. */
+  readonly detectInput: { readonly url: string; readonly options: string[] } | null;
   readonly recording: { target: string; options: string[] };
   readonly frames: { options: string[] };
 }
@@ -50,29 +53,48 @@ export function decoderOptions(fast: boolean): string[] {
   return ['-threads', '1', ...(fast ? ['-skip_loop_filter', 'all'] : [])];
 }
 
+/** Per-input options: RTSP transport and socket timeout (a file is read at its native rate). */
+function sourceOptions(src: CameraSource, ioSeconds: number): string[] {
+  const isRtsp = src.url.startsWith('rtsp://') || src.url.startsWith('rtsps://');
+  return [
+    ...(isRtsp
+      ? ['-rtsp_transport', src.transport, '-timeout', String(Math.round(ioSeconds * 1e6))]
+      : ['-re']),
+    '-fflags',
+    '+genpts+discardcorrupt',
+  ];
+}
+
+/**
+ * With `detect` (the camera's sub stream) the main stream is only copied to the recording and the
+ * sub stream is decoded for analysis: a 360p stream costs a fraction of a 1080p one to decode, and
+ * decoding is most of a camera's CPU. Without it, the main stream serves both.
+ */
 export function ffmpegPlan(
   src: CameraSource,
   frames: FrameSpec,
   rec: RecordingSpec,
   timeouts: { ioSeconds: number },
   decode: { fast: boolean } = { fast: false },
+  detect: CameraSource | null = null,
 ): FfmpegPlan {
-  const isRtsp = src.url.startsWith('rtsp://') || src.url.startsWith('rtsps://');
   const inputOptions = [
     '-hide_banner',
     '-nostdin',
     '-loglevel',
     'warning',
-    ...(isRtsp
-      ? ['-rtsp_transport', src.transport, '-timeout', String(Math.round(timeouts.ioSeconds * 1e6))]
-      : ['-re']),
-    '-fflags',
-    '+genpts+discardcorrupt',
-    ...decoderOptions(decode.fast),
+    ...sourceOptions(src, timeouts.ioSeconds),
+    ...(detect ? [] : decoderOptions(decode.fast)),
   ];
   return {
     input: src.url,
     inputOptions,
+    detectInput: detect
+      ? {
+          url: detect.url,
+          options: [...sourceOptions(detect, timeouts.ioSeconds), ...decoderOptions(decode.fast)],
+        }
+      : null,
     recording: {
       // Segment files are named by their wall-clock start (UTC); the CSV list gives exact bounds.
       target: `${rec.dir}/%Y%m%dT%H%M%SZ.ts`,
@@ -102,7 +124,7 @@ export function ffmpegPlan(
     frames: {
       options: [
         '-map',
-        '0:v:0',
+        detect ? '1:v:0' : '0:v:0',
         '-an',
         '-vf',
         letterboxFilter(frames),

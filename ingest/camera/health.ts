@@ -16,6 +16,11 @@ export interface Frame {
   /** Size of the camera picture the frame was letterboxed from (boxes map back to it). */
   readonly sourceWidth: number;
   readonly sourceHeight: number;
+  /**
+   * Set when the frame comes from the camera's sub stream: the main stream's size, in whose pixels
+   * boxes are reported (image zones are drawn on the main picture).
+   */
+  readonly view?: { readonly width: number; readonly height: number };
   readonly data: Buffer;
   /**
    * Hand the pixels back for reuse once they have been copied out; the frame must not be read

@@ -178,6 +178,7 @@ export class PipelineNode {
         },
         {
           source: { url: cam.url, transport: cam.transport },
+          detectSource: cam.detectUrl ? { url: cam.detectUrl, transport: cam.transport } : null,
           frames: {
             fps: cam.fps,
             width: this.deps.frameSize?.width ?? cam.width,

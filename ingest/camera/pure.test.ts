@@ -69,6 +69,27 @@ describe('ffmpeg command line', () => {
     expect(plain.join(' ')).toContain('-threads 1');
     expect(plain).not.toContain('-skip_loop_filter');
   });
+
+  it('with a sub stream, records the main stream (input 0) and decodes only the sub stream (input 1)', () => {
+    const withSub = ffmpegPlan(
+      { url: 'rtsp://cam/main', transport: 'tcp' },
+      { fps: 5, width: 320, height: 320 },
+      { dir: '/r', segmentSeconds: 4, listFile: '/r/l.csv' },
+      { ioSeconds: 10 },
+      { fast: true },
+      { url: 'rtsp://cam/sub', transport: 'tcp' },
+    );
+    expect(withSub.input).toBe('rtsp://cam/main');
+    expect(withSub.inputOptions).not.toContain('-threads');
+    expect(withSub.detectInput?.url).toBe('rtsp://cam/sub');
+    expect(withSub.detectInput?.options.join(' ')).toContain(
+      '-rtsp_transport tcp -timeout 10000000 -fflags +genpts+discardcorrupt -threads 1 -skip_loop_filter all',
+    );
+    expect(withSub.recording.options.join(' ')).toContain('-map 0:v:0 -c copy');
+    expect(withSub.frames.options.join(' ')).toContain('-map 1:v:0 -an -vf fps=5');
+    expect(plan.detectInput).toBeNull();
+    expect(plan.frames.options.join(' ')).toContain('-map 0:v:0');
+  });
 });
 
 describe('failure causes', () => {
@@ -185,6 +206,13 @@ describe('ffmpeg output parsing', () => {
       ),
     ).toEqual({ width: 320, height: 240 });
     expect(parseFilterInputSize('[Parsed_scale_1 @ 0x55] [verbose] w:320 h:320 flags:')).toBeNull();
+    // With a sub stream analysed, its picture is input 1; input 0 (the main stream) is only recorded.
+    const sub = '[graph 0 input from stream 1:0 @ 0x55d1c8e0] [verbose] w:640 h:360 pixfmt:yuv420p';
+    expect(parseFilterInputSize(sub)).toBeNull();
+    expect(parseFilterInputSize(sub, 1)).toEqual({ width: 640, height: 360 });
+    const input1 = '[info]   Stream #1:0: Video: h264 (Main), yuv420p(progressive), 640x360, 25 fps';
+    expect(parseSourceResolution(input1)).toBeNull();
+    expect(parseSourceResolution(input1, 1)).toEqual({ width: 640, height: 360 });
     expect(isVerboseLine('[h264 @ 0x5] [verbose] Reinit context to 320x240')).toBe(true);
     expect(isVerboseLine('[verbose] Statistics: 114 bytes written')).toBe(true);
     expect(isVerboseLine('[tcp @ 0x5] [error] Connection refused')).toBe(false);

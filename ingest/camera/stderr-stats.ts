@@ -1,8 +1,8 @@
 /** Pure: facts ffmpeg prints on stderr (info and verbose levels). */
 
-/** "Stream #0:0: Video: h264 (High), yuv420p(progressive), 1280x720, 25 fps" → 1280x720. */
-export function parseSourceResolution(line: string): { width: number; height: number } | null {
-  if (!/Stream #0:\d+.*: Video:/.test(line)) return null;
+/** "Stream #0:0: Video: h264 (High), yuv420p(progressive), 1280x720, 25 fps" → 1280x720 (of input `input`). */
+export function parseSourceResolution(line: string, input = 0): { width: number; height: number } | null {
+  if (!new RegExp(`Stream #${String(input)}:\\d+.*: Video:`).test(line)) return null;
   const m = /, (\d{2,5})x(\d{2,5})[ ,[]/.exec(line);
   return m ? { width: Number(m[1]), height: Number(m[2]) } : null;
 }
@@ -12,8 +12,10 @@ export function parseSourceResolution(line: string): { width: number; height: nu
  * Printed each time the filter graph is (re)configured, so it follows a mid-stream resolution
  * change that the info-level stream banner never reports again.
  */
-export function parseFilterInputSize(line: string): { width: number; height: number } | null {
-  const m = /\[graph \d+ input from stream 0:\d+[^\]]*\] (?:\[verbose\] )?w:(\d{1,5}) h:(\d{1,5})/.exec(line);
+export function parseFilterInputSize(line: string, input = 0): { width: number; height: number } | null {
+  const m = new RegExp(
+    `\\[graph \\d+ input from stream ${String(input)}:\\d+[^\\]]*\\] (?:\\[verbose\\] )?w:(\\d{1,5}) h:(\\d{1,5})`,
+  ).exec(line);
   return m ? { width: Number(m[1]), height: Number(m[2]) } : null;
 }
 

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CameraHealth, Frame, RecordedSegment } from './health.js';
 import { CameraSupervisor, supervisorConfig, type SupervisorConfig } from './supervisor.js';
@@ -20,6 +22,7 @@ const base = (url: string): SupervisorConfig =>
     },
   );
 
+const exec = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitFor(pred: () => boolean, timeoutMs: number): Promise<void> {
@@ -66,6 +69,33 @@ describe('camera supervisor with real ffmpeg', () => {
     });
     for (const s of segments) expect(s.bytes).toBeGreaterThan(0);
     expect(sup.health().state).toBe('stopped');
+  });
+
+  it('with a sub stream, analyses its frames (boxes in the main picture) and records the main stream', async () => {
+    const sub = makeClip({ width: 160, height: 90, seconds: 7 });
+    const main = makeClip({ width: 320, height: 180, seconds: 7 });
+    const segments: RecordedSegment[] = [];
+    const cfg = { ...base(main), detectSource: { url: sub, transport: 'tcp' as const } };
+    const sup = new CameraSupervisor(cfg, { onSegment: (s) => segments.push(s) });
+    sup.start();
+    await waitFor(() => sup.health().state === 'streaming', 10_000);
+    await sleep(3_000);
+    await sup.stop();
+    const frames: Frame[] = [];
+    for (let f = sup.frames.poll(); f; f = sup.frames.poll()) frames.push(f);
+    expect(frames.length).toBeGreaterThanOrEqual(10);
+    const last = frames[frames.length - 1] as Frame;
+    expect([last.sourceWidth, last.sourceHeight, last.view]).toEqual([160, 90, { width: 320, height: 180 }]);
+    expect(sup.health().sourceResolution).toEqual({ width: 320, height: 180 });
+    // 160x90 → 160x90 in a 160x160 frame: 35 rows of pad above the picture.
+    expect(last.data[(10 * 160 + 80) * 3]).toBe(114);
+    expect(segments.length).toBeGreaterThanOrEqual(1);
+    const seg = segments[0] as RecordedSegment;
+    const { stdout } = await exec('ffprobe', [
+      ...['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0'],
+      seg.path,
+    ]);
+    expect(stdout.trim().split('\n')[0]).toBe('320,180'); // (MPEG-TS lists the stream per program too)
   });
 
   it('reconnects when the stream ends, recording the gap', async () => {

@@ -19,6 +19,8 @@ import {
 export interface SupervisorConfig {
   readonly cameraId: number;
   readonly source: CameraSource;
+  /** The camera's sub stream: analysed instead of the main stream, which is then only recorded. */
+  readonly detectSource: CameraSource | null;
   readonly frames: FrameSpec;
   /** Folder for this camera's segments. */
   readonly recordingDir: string;
@@ -44,6 +46,7 @@ export function supervisorConfig(
   return {
     cameraId: camera.cameraId,
     source: { url: camera.url, transport: 'tcp' },
+    detectSource: null,
     frames: { fps: 5, width: 640, height: 640 },
     recordingDir: camera.recordingDir,
     segmentSeconds: 4,
@@ -101,7 +104,10 @@ export class CameraSupervisor {
   private lastError: CameraHealth['lastError'] = null;
   private lastFrameAt: number | null = null;
   private downSince: { at: number; cause: string } | null = null;
+  /** Size of the picture decoded for analysis (the letterbox's source). */
   private resolution: CameraHealth['sourceResolution'] = null;
+  /** Size of the main stream when a sub stream is analysed: boxes and zones are in its pixels. */
+  private mainResolution: CameraHealth['sourceResolution'] = null;
   private statsIn = { frames: 0, at: 0, fps: 0 };
   private outWindow: number[] = [];
 
@@ -147,7 +153,7 @@ export class CameraSupervisor {
       framesOut: this.seq,
       dropped: this.frames.dropped,
       reconnects: this.reconnects,
-      sourceResolution: this.resolution,
+      sourceResolution: this.mainResolution ?? this.resolution,
       lastError: this.lastError,
     };
   }
@@ -169,11 +175,14 @@ export class CameraSupervisor {
       { dir: config.recordingDir, segmentSeconds: config.segmentSeconds, listFile },
       { ioSeconds: config.ioTimeoutS },
       { fast: config.fastDecode },
+      config.detectSource,
     );
     const out = new PassThrough();
     const cmd = ffmpeg(plan.input)
       .setFfmpegPath(config.ffmpegPath)
-      .inputOptions([...plan.inputOptions, '-loglevel', 'level+verbose', '-stats_period', '1'])
+      .inputOptions([...plan.inputOptions, '-loglevel', 'level+verbose', '-stats_period', '1']);
+    if (plan.detectInput) cmd.input(plan.detectInput.url).inputOptions(plan.detectInput.options);
+    cmd
       .output(plan.recording.target)
       .outputOptions(plan.recording.options)
       .output(out)
@@ -231,16 +240,18 @@ export class CameraSupervisor {
   }
 
   private onStderr(s: Session, line: string): void {
+    const decoded = this.config.detectSource ? 1 : 0;
     if (isVerboseLine(line)) {
       // The filter graph's input size tracks resolution changes mid-stream (new keyframe, new size).
-      const size = parseFilterInputSize(line);
+      const size = parseFilterInputSize(line, decoded);
       if (size) this.resolution = size;
       return;
     }
     s.stderr.push(line);
     if (s.stderr.length > 60) s.stderr.shift();
-    const res = parseSourceResolution(line);
-    if (res) this.resolution = res;
+    const res = parseSourceResolution(line, 0);
+    if (res && decoded === 0) this.resolution = res;
+    else if (res) this.mainResolution = res;
     const frames = parseStatsFrame(line);
     if (frames !== null) {
       const now = Date.now();
@@ -284,6 +295,7 @@ export class CameraSupervisor {
       // ffmpeg reports the source size at start; until then assume no letterbox.
       sourceWidth: this.resolution?.width ?? width,
       sourceHeight: this.resolution?.height ?? height,
+      ...(this.mainResolution ? { view: this.mainResolution } : {}),
       data,
       release,
     });
