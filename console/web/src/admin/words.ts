@@ -11,7 +11,10 @@ const WORDS = {
   kind: ['类型', 'Kind'],
   enabled: ['启用', 'Enabled'],
   mainUrl: ['主码流 RTSP 地址', 'Main stream RTSP URL'],
-  subUrl: ['子码流 RTSP 地址', 'Sub stream RTSP URL'],
+  subUrl: [
+    '子码流 RTSP 地址（用于分析；录像用主码流）',
+    'Sub stream RTSP URL (analysed; the main stream is recorded)',
+  ],
   transport: ['传输方式', 'Transport'],
   camUser: ['摄像头用户名', 'Camera user'],
   camPass: ['摄像头密码（留空不变）', 'Camera password (blank = keep)'],
