@@ -97,6 +97,8 @@ describe('models/train', () => {
       manifestPath,
       '--name',
       'tiny',
+      '--threshold',
+      'dust=0.42',
       '--keep-verify',
     );
     expect(exp.stdout).toMatch(/onnx\.checker clean/);
@@ -118,7 +120,12 @@ describe('models/train', () => {
       scored,
     );
     const scores = JSON.parse(readFileSync(scored, 'utf8')) as { images: number; map50: number };
-    const written = JSON.parse(readFileSync(manifestPath, 'utf8')) as { metrics: { map50: number } };
+    const written = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+      metrics: { map50: number };
+      thresholds: { perClass: Record<string, number> };
+    };
+    // A bar given on the command line replaces the validation F1 optimum for that class.
+    expect(written.thresholds.perClass.dust).toBe(0.42);
     expect(scores.images).toBe(4);
     expect(scores.map50).toBeCloseTo(written.metrics.map50, 4);
 

@@ -58,8 +58,12 @@ def _eval_onnx(a: argparse.Namespace) -> None:
 
 def _export(a: argparse.Namespace) -> None:
     from .engine import load_checkpoint
-    from .manifest import build_manifest, write_manifest
+    from .manifest import build_manifest, threshold_overrides, write_manifest
 
+    try:  # checked before the export's minutes of work
+        overrides = threshold_overrides(a.threshold, list(load_checkpoint(a.weights)["names"]))
+    except ValueError as err:
+        raise SystemExit(f"export: {err}") from err
     res = export_main(a.weights, a.out, a.imgsz, a.data, a.split, a.limit, a.keep_verify)
     if a.weights_out:
         # Compact fine-tuning start point: the EMA weights in float16 (`train --init` reads it).
@@ -110,6 +114,8 @@ def _export(a: argparse.Namespace) -> None:
             "minutes": round(st.get("seconds", 0.0) / 60, 1),
             "notes": f"{st['step']} steps of batch {ck.get('batch', '?')}, AdamW, EMA weights, CPU",
         }
+    if overrides:
+        per_class = {**(per_class or {}), **overrides}
     onnx_path = Path(a.out)
     doc = build_manifest(onnx_path, names, res["imgsz"], a.name or onnx_path.parent.name, a.version,
                          training, metrics, per_class)
@@ -167,6 +173,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--version", default="0.1.0")
     p.add_argument("--dataset-name", default="", help="how the manifest names the training data")
     p.add_argument("--weights-out", default="", help="also save compact float16 weights for fine-tuning")
+    p.add_argument("--threshold", action="append", default=[], metavar="CLASS=SCORE",
+                   help="a class's manifest threshold instead of its validation F1 optimum (repeatable)")
     p.add_argument("--keep-verify", action="store_true", help="keep the verification inputs/outputs (tests)")
     p.set_defaults(func=_export)
 

@@ -15,6 +15,26 @@ DETECTIONS = {
 }
 
 
+def threshold_overrides(specs: list[str], names: list[str]) -> dict[str, float]:
+    """`--threshold CLASS=SCORE` arguments → {class: score}, for bars chosen on something other than
+    validation images (event clips, say). Raises ValueError naming what is wrong."""
+    out: dict[str, float] = {}
+    for spec in specs:
+        cls, sep, value = spec.partition("=")
+        if not sep:
+            raise ValueError(f"--threshold {spec}: write it as CLASS=SCORE, e.g. truck_uncovered=0.65")
+        if cls not in names:
+            raise ValueError(f"--threshold {spec}: the model has no class {cls!r} (it has {', '.join(names)})")
+        try:
+            score = float(value)
+        except ValueError:
+            score = -1.0
+        if not 0 < score < 1:
+            raise ValueError(f"--threshold {spec}: the score must be a number between 0 and 1")
+        out[cls] = score
+    return out
+
+
 def build_manifest(
     onnx_path: Path,
     names: list[str],

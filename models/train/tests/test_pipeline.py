@@ -10,6 +10,7 @@ import torch
 from mwtrain.augment import clip_boxes
 from mwtrain.data import label_path, letterbox
 from mwtrain.loss import assign
+from mwtrain.manifest import threshold_overrides
 from mwtrain.model import Detector, Exported, make_anchors
 
 
@@ -73,6 +74,23 @@ class ExportGraph(unittest.TestCase):
         self.assertEqual(tuple(y.shape), (2, 11, 8 * 12 + 4 * 6 + 2 * 3))
         self.assertTrue(bool((y[:, 2:4] > 0).all()))  # widths and heights positive
         self.assertTrue(bool(((y[:, 4:] >= 0) & (y[:, 4:] <= 1)).all()))  # sigmoid scores
+
+
+
+class ThresholdOverrides(unittest.TestCase):
+    NAMES = ["truck_covered", "truck_uncovered", "dust"]
+
+    def test_parses_class_score_pairs(self) -> None:
+        got = threshold_overrides(["truck_uncovered=0.65", "dust=0.4"], self.NAMES)
+        self.assertEqual(got, {"truck_uncovered": 0.65, "dust": 0.4})
+        self.assertEqual(threshold_overrides([], self.NAMES), {})
+
+    def test_names_what_is_wrong(self) -> None:
+        for spec, words in [("truck_uncovered", "CLASS=SCORE"), ("tarp=0.5", "no class 'tarp'"),
+                            ("dust=1.5", "between 0 and 1"), ("dust=high", "between 0 and 1")]:
+            with self.assertRaises(ValueError) as ctx:
+                threshold_overrides([spec], self.NAMES)
+            self.assertIn(words, str(ctx.exception))
 
 
 if __name__ == "__main__":
