@@ -6,20 +6,35 @@ import { SessionPool } from './session-pool.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The zoo's YOLOv8 model on one worker thread, results (and errors) collected. */
+async function zooEngine(
+  opts: { maxBatch: number; perCameraQueue: number },
+  results: FrameDetections[],
+  errors?: Error[],
+): Promise<InferenceEngine> {
+  return InferenceEngine.open({
+    manifestPath: ZOO.yolov8.manifest,
+    workers: 1,
+    intraOpThreads: 1,
+    ...opts,
+    onResult: (r) => results.push(r),
+    ...(errors ? { onError: (e: Error) => errors.push(e) } : {}),
+  });
+}
+
+/** A 64×64 RGB frame of fixed noise. */
+function noiseFrame(): Uint8Array {
+  const data = new Uint8Array(64 * 64 * 3);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 7919) % 256;
+  return data;
+}
+
 describe('inference engine (zoo model, real onnxruntime threads)', () => {
   it('batches frames from several cameras fairly, drops the oldest when behind, maps boxes to source pixels', async () => {
     const results: FrameDetections[] = [];
-    const engine = await InferenceEngine.open({
-      manifestPath: ZOO.yolov8.manifest,
-      workers: 1,
-      intraOpThreads: 1,
-      maxBatch: 4,
-      perCameraQueue: 2,
-      onResult: (r) => results.push(r),
-    });
+    const engine = await zooEngine({ maxBatch: 4, perCameraQueue: 2 }, results);
     try {
-      const data = new Uint8Array(64 * 64 * 3);
-      for (let i = 0; i < data.length; i++) data[i] = (i * 7919) % 256;
+      const data = noiseFrame();
       let submitted = 0;
       // A burst: camera 1 floods; cameras 2 and 3 send two frames each (within their queue share).
       for (let seq = 0; seq < 30; seq++) {
@@ -62,17 +77,9 @@ describe('inference engine (zoo model, real onnxruntime threads)', () => {
 
   it('reports boxes in the main picture for a frame analysed from a sub stream', async () => {
     const results: FrameDetections[] = [];
-    const engine = await InferenceEngine.open({
-      manifestPath: ZOO.yolov8.manifest,
-      workers: 1,
-      intraOpThreads: 1,
-      maxBatch: 1,
-      perCameraQueue: 4,
-      onResult: (r) => results.push(r),
-    });
+    const engine = await zooEngine({ maxBatch: 1, perCameraQueue: 4 }, results);
     try {
-      const data = new Uint8Array(64 * 64 * 3);
-      for (let i = 0; i < data.length; i++) data[i] = (i * 7919) % 256;
+      const data = noiseFrame();
       // The same pixels, once as a 640x360 main stream and once as its sub stream of a 2560x1440 camera.
       engine.submit({ cameraId: 1, seq: 0, time: 0, data, sourceWidth: 640, sourceHeight: 360 });
       const view = { width: 2560, height: 1440 };
@@ -130,15 +137,7 @@ describe('inference engine (zoo model, real onnxruntime threads)', () => {
     const results: FrameDetections[] = [];
     const errors: Error[] = [];
     const released: string[] = [];
-    const engine = await InferenceEngine.open({
-      manifestPath: ZOO.yolov8.manifest,
-      workers: 1,
-      intraOpThreads: 1,
-      maxBatch: 2,
-      perCameraQueue: 4,
-      onResult: (r) => results.push(r),
-      onError: (e) => errors.push(e),
-    });
+    const engine = await zooEngine({ maxBatch: 2, perCameraQueue: 4 }, results, errors);
     const frame = (cameraId: number, seq: number, bytes = 64 * 64 * 3) => ({
       cameraId,
       seq,
