@@ -70,7 +70,8 @@ export function stepEpisodes(
   frame: { timeMs: number; frameSeq: number; frameSize?: FrameSize },
   cameraId: number,
   cfg: CameraRulesConfig,
-  inView: ReadonlySet<number> = new Set(),
+  /** Ids of the tracks seen this frame: an event that follows one of them may bridge a longer gap. */
+  inView: ReadonlySet<number>,
 ): { episodes: Episode[]; events: CameraEvent[] } {
   const t = frame.timeMs;
   const events: CameraEvent[] = [];
