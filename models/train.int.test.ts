@@ -1,7 +1,8 @@
 /**
  * The training pipeline end to end, small enough for CI: a tiny generated dataset, a few
  * training steps, ONNX export (onnx.checker), and the exported file run in onnxruntime-node,
- * loaded through its manifest, matching PyTorch within 1e-4, and scored alone by `eval-onnx`. Also runs the Python unit tests
+ * loaded through its manifest, matching PyTorch within 1e-4, and scored alone by `eval-onnx` (the
+ * dataset holds regions to ignore, so training and scoring both meet them). Also runs the Python unit tests
  * (COCO mAP against hand-computed cases). Needs Debian's python3-torch and python3-onnx.
  */
 import { execFile } from 'node:child_process';
@@ -119,7 +120,11 @@ describe('models/train', () => {
       '--json',
       scored,
     );
-    const scores = JSON.parse(readFileSync(scored, 'utf8')) as { images: number; map50: number };
+    const scores = JSON.parse(readFileSync(scored, 'utf8')) as {
+      images: number;
+      ignoreRegions: number;
+      map50: number;
+    };
     const written = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
       metrics: { map50: number };
       thresholds: { perClass: Record<string, number> };
@@ -127,6 +132,7 @@ describe('models/train', () => {
     // A bar given on the command line replaces the validation F1 optimum for that class.
     expect(written.thresholds.perClass.dust).toBe(0.42);
     expect(scores.images).toBe(4);
+    expect(scores.ignoreRegions).toBe(2); // val images 0 and 3 hold a region to ignore
     expect(scores.map50).toBeCloseTo(written.metrics.map50, 4);
 
     // The exported model loads through its manifest, with the YOLOv8 layout's exact shape.

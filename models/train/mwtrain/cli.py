@@ -11,13 +11,20 @@ import numpy as np
 from .export import export_main
 
 
-def _scores(res: dict, names: list[str], split: str, images: int) -> dict:
+def _scores(res: dict, names: list[str], split: str, data) -> dict:
     """The JSON `eval --json` and `eval-onnx --json` write; a class without ground truth has null AP."""
     def ap(v: float) -> float | None:
         return None if np.isnan(v) else float(v)
 
     per = {n: {"ap50": ap(res["ap"][c][0]), "ap": ap(res["ap"][c].mean())} for c, n in enumerate(names)}
-    return {"split": split, "images": images, "map50": res["map50"], "map": res["map"], "perClass": per}
+    return {"split": split, "images": len(data), "ignoreRegions": data.ignored(), "map50": res["map50"],
+            "map": res["map"], "perClass": per}
+
+
+def _heading(split: str, data, what: str = "") -> str:
+    ignored = data.ignored()
+    regions = f", {ignored} regions to ignore" if ignored else ""
+    return f"{split}: {len(data)} images{regions}{what}"
 
 
 def _train(a: argparse.Namespace) -> None:
@@ -35,10 +42,10 @@ def _eval(a: argparse.Namespace) -> None:
     size = a.imgsz or ck["imgsz"]
     data = Cached(spec.splits[a.split], len(spec.names), size, a.limit or None)
     res = evaluate_model(build(ck), data, size)
-    print(f"{a.split}: {len(data)} images")
+    print(_heading(a.split, data))
     print(report(res, spec.names))
     if a.json:
-        Path(a.json).write_text(json.dumps(_scores(res, spec.names, a.split, len(data)), indent=2) + "\n")
+        Path(a.json).write_text(json.dumps(_scores(res, spec.names, a.split, data), indent=2) + "\n")
 
 
 def _eval_onnx(a: argparse.Namespace) -> None:
@@ -50,10 +57,10 @@ def _eval_onnx(a: argparse.Namespace) -> None:
     data = Cached(spec.splits[a.split], len(spec.names), a.imgsz, a.limit or None)
     with tempfile.TemporaryDirectory(prefix="mw-eval-onnx-") as work:
         res = evaluate_onnx(Path(a.model), data, len(spec.names), a.imgsz, Path(work))
-    print(f"{a.split}: {len(data)} images, {a.model} in onnxruntime-node")
+    print(_heading(a.split, data, f", {a.model} in onnxruntime-node"))
     print(report(res, spec.names))
     if a.json:
-        Path(a.json).write_text(json.dumps(_scores(res, spec.names, a.split, len(data)), indent=2) + "\n")
+        Path(a.json).write_text(json.dumps(_scores(res, spec.names, a.split, data), indent=2) + "\n")
 
 
 def _export(a: argparse.Namespace) -> None:

@@ -1,5 +1,10 @@
 """YOLO-format datasets: data.yaml + images/ + labels/ (one `cls cx cy w h` line per box, 0..1).
 
+An optional ignore/ folder beside labels/ holds regions to ignore in the same format (objects at
+the edge of visibility, like COCO's crowd boxes): training neither rewards nor penalises their
+class there, and scoring counts a detection there neither way. In memory they are rows whose
+class is -1 - cls, so they follow every augmentation step with the labels.
+
 Images are decoded once and cached in memory at the training size (long side = imgsz), so an
 epoch on a 2-core machine costs augmentation, not JPEG decoding.
 """
@@ -37,12 +42,27 @@ def read_spec(path: str | Path) -> DataSpec:
     return DataSpec(root, list(names), splits)
 
 
-def label_path(img: Path) -> Path:
+def label_path(img: Path, folder: str = "labels") -> Path:
     """YOLO convention: the last `images` folder in the path becomes `labels`, extension `.txt`."""
     parts = list(img.parts)
     idx = len(parts) - 1 - parts[::-1].index("images")
-    parts[idx] = "labels"
+    parts[idx] = folder
     return Path(*parts).with_suffix(".txt")
+
+
+def ignore_path(img: Path) -> Path:
+    """Where an image's regions to ignore live: the `ignore` folder beside `labels`."""
+    return label_path(img, "ignore")
+
+
+def is_ignore(rows: np.ndarray) -> np.ndarray:
+    """Which rows of (cls, ...) arrays are regions to ignore rather than labels."""
+    return rows[:, 0] < 0
+
+
+def ignore_class(rows: np.ndarray) -> np.ndarray:
+    """The class of each region to ignore (rows with a negative class id)."""
+    return -1 - rows[:, 0].astype(np.int64)
 
 
 def read_labels(path: Path, nc: int) -> np.ndarray:
@@ -70,7 +90,8 @@ def resize_long(img: Image.Image, size: int) -> np.ndarray:
 
 
 class Cached:
-    """All images of one split resized to long side `size`, with labels in pixels (cls, x1, y1, x2, y2)."""
+    """All images of one split resized to long side `size`, with labels in pixels (cls, x1, y1, x2, y2)
+    followed by regions to ignore (class -1 - cls)."""
 
     def __init__(self, folder: Path, nc: int, size: int, limit: int | None = None) -> None:
         self.paths = list_images(folder)[:limit]
@@ -83,6 +104,9 @@ class Cached:
                 arr = resize_long(im, size)
             h, w = arr.shape[:2]
             lab = read_labels(label_path(p), nc)
+            ign = read_labels(ignore_path(p), nc)
+            ign[:, 0] = -1 - ign[:, 0]
+            lab = np.concatenate([lab, ign])
             px = np.zeros((len(lab), 5), np.float32)
             px[:, 0] = lab[:, 0]
             px[:, 1] = (lab[:, 1] - lab[:, 3] / 2) * w
@@ -94,6 +118,10 @@ class Cached:
 
     def __len__(self) -> int:
         return len(self.images)
+
+    def ignored(self) -> int:
+        """How many regions to ignore the split holds."""
+        return int(sum(is_ignore(b).sum() for b in self.labels))
 
 
 def letterbox(img: np.ndarray, boxes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:

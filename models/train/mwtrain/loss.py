@@ -88,6 +88,20 @@ def assign(
     return t_box, t_scores, fg
 
 
+def ignore_cells(anchors: torch.Tensor, gt: torch.Tensor, gt_mask: torch.Tensor, nc: int) -> torch.Tensor:
+    """(B, N, C) bool: cells whose centre lies in a region to ignore (gt rows of class -1 - c) of class c."""
+    ign = gt_mask & (gt[..., 0] < 0)  # (B, M)
+    b, n = gt.shape[0], anchors.shape[0]
+    if not ign.any():
+        return torch.zeros(b, n, nc, dtype=torch.bool)
+    box = gt[..., 1:]
+    ax, ay = anchors[:, 0].view(1, 1, n), anchors[:, 1].view(1, 1, n)
+    inside = (ax > box[..., 0:1]) & (ax < box[..., 2:3]) & (ay > box[..., 1:2]) & (ay < box[..., 3:4])
+    inside = (inside & ign.unsqueeze(-1)).float()  # (B, M, N)
+    cls = F.one_hot((-1 - gt[..., 0]).long().clamp(0, nc - 1), nc).float()  # (B, M, C)
+    return torch.einsum("bmn,bmc->bnc", inside, cls) > 0
+
+
 def detection_loss(
     box_xyxy: torch.Tensor,
     cls_logits: torch.Tensor,
@@ -97,9 +111,13 @@ def detection_loss(
     box_gain: float = 7.5,
     cls_gain: float = 0.5,
 ) -> tuple[torch.Tensor, dict[str, float]]:
-    t_box, t_scores, fg = assign(cls_logits.detach().sigmoid(), box_xyxy.detach(), anchors, gt, gt_mask)
+    labels = gt_mask & (gt[..., 0] >= 0)
+    t_box, t_scores, fg = assign(cls_logits.detach().sigmoid(), box_xyxy.detach(), anchors, gt, labels)
     tss = t_scores.sum().clamp(min=1)
-    l_cls = F.binary_cross_entropy_with_logits(cls_logits, t_scores, reduction="sum") / tss
+    # In a region to ignore, a cell no label claims is not taught that its class is absent.
+    keep = ~(ignore_cells(anchors, gt, gt_mask, cls_logits.shape[-1]) & ~fg.unsqueeze(-1))
+    bce = F.binary_cross_entropy_with_logits(cls_logits, t_scores, reduction="none")
+    l_cls = (bce * keep).sum() / tss
     if fg.any():
         w = t_scores.sum(-1)[fg]
         l_box = ((1 - ciou(box_xyxy[fg], t_box[fg])) * w).sum() / tss

@@ -1,8 +1,11 @@
 """Post-processing (decode + class-aware NMS) and COCO-style average precision.
 
-AP follows pycocotools for one area range and no crowd boxes: detections sorted by score
-(stable), each matched greedily to the unmatched ground-truth box of the same class with the
-highest IoU ≥ threshold, precision made monotone, then sampled at 101 recall points.
+AP follows pycocotools for one area range: detections sorted by score (stable), each matched
+greedily to the unmatched ground-truth box of the same class with the highest IoU ≥ threshold,
+precision made monotone, then sampled at 101 recall points. Regions to ignore play the part of
+COCO's crowd boxes: they are not ground truth, and a detection that matches no box but lies in a
+region of its class (intersection over the detection's own area ≥ threshold) is dropped, counted
+neither true nor false.
 """
 from __future__ import annotations
 
@@ -57,6 +60,16 @@ def decode_yolov8(out: np.ndarray, conf: float = 0.001, iou: float = 0.6, max_de
     return np.concatenate([xyxy[keep], s[keep, None], c[keep, None]], 1).astype(np.float32)
 
 
+def inside_share(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Share of each xyxy box of (n, 4) that lies inside each of (m, 4) → (n, m)."""
+    if len(a) == 0 or len(b) == 0:
+        return np.zeros((len(a), len(b)), np.float64)
+    lt = np.maximum(a[:, None, :2], b[None, :, :2])
+    rb = np.minimum(a[:, None, 2:], b[None, :, 2:])
+    inter = np.clip(rb - lt, 0, None).prod(-1)
+    return inter / (np.clip(a[:, 2:] - a[:, :2], 0, None).prod(-1)[:, None] + 1e-12)
+
+
 def average_precision(tp: np.ndarray, scores: np.ndarray, n_gt: int) -> float:
     """COCO 101-point interpolated AP for one class at one IoU threshold; nan without ground truth."""
     if n_gt == 0:
@@ -82,18 +95,23 @@ class Evaluator:
     scores: list[list[float]] = field(default_factory=list)
     tps: list[list[np.ndarray]] = field(default_factory=list)
     n_gt: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: Per class and image: which detections a region to ignore took, per IoU threshold.
+    ignored: list[list[np.ndarray]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.scores = [[] for _ in range(self.nc)]
         self.tps = [[] for _ in range(self.nc)]
+        self.ignored = [[] for _ in range(self.nc)]
         self.n_gt = np.zeros(self.nc, np.int64)
 
     def add(self, det: np.ndarray, gt: np.ndarray) -> None:
-        """det: (k, 6) x1, y1, x2, y2, score, cls; gt: (m, 5) cls, x1, y1, x2, y2."""
+        """det: (k, 6) x1, y1, x2, y2, score, cls; gt: (m, 5) cls, x1, y1, x2, y2, where a row of
+        class -1 - c is a region to ignore of class c."""
         for c in range(self.nc):
             d = det[det[:, 5] == c]
             d = d[np.argsort(-d[:, 4], kind="mergesort")]
             g = gt[gt[:, 0] == c, 1:]
+            regions = gt[gt[:, 0] == -1 - c, 1:]
             self.n_gt[c] += len(g)
             tp = np.zeros((len(d), len(IOU_THRESHOLDS)), bool)
             if len(g) and len(d):
@@ -106,15 +124,23 @@ class Evaluator:
                     hit = cand[rows, j] >= 0
                     taken[rows[hit], j[hit]] = True
                     tp[i] = hit
+            ign = np.zeros_like(tp)
+            if len(regions) and len(d):
+                share = inside_share(d[:, :4], regions).max(1)
+                ign = ~tp & (share[:, None] >= IOU_THRESHOLDS[None, :] - 1e-12)
             self.scores[c].extend(d[:, 4].tolist())
             self.tps[c].append(tp)
+            self.ignored[c].append(ign)
 
     def f1_threshold(self, c: int) -> float | None:
         """The score threshold with the best F1 at IoU 0.5 for class c (None without ground truth)."""
         if self.n_gt[c] == 0 or not self.scores[c]:
             return None
-        s = np.array(self.scores[c])
-        tp = np.concatenate(self.tps[c])[:, 0]
+        keep = ~np.concatenate(self.ignored[c])[:, 0]
+        s = np.array(self.scores[c])[keep]
+        tp = np.concatenate(self.tps[c])[keep, 0]
+        if len(s) == 0:
+            return None
         order = np.argsort(-s, kind="mergesort")
         s, ctp = s[order], np.cumsum(tp[order])
         precision, recall = ctp / np.arange(1, len(s) + 1), ctp / self.n_gt[c]
@@ -126,9 +152,12 @@ class Evaluator:
         ap = np.full((self.nc, len(IOU_THRESHOLDS)), np.nan)
         for c in range(self.nc):
             s = np.array(self.scores[c])
-            tp = np.concatenate(self.tps[c]) if self.tps[c] else np.zeros((0, len(IOU_THRESHOLDS)), bool)
+            empty = np.zeros((0, len(IOU_THRESHOLDS)), bool)
+            tp = np.concatenate(self.tps[c]) if self.tps[c] else empty
+            ign = np.concatenate(self.ignored[c]) if self.ignored[c] else empty
             for t in range(len(IOU_THRESHOLDS)):
-                ap[c, t] = average_precision(tp[:, t], s, int(self.n_gt[c]))
+                keep = ~ign[:, t]
+                ap[c, t] = average_precision(tp[keep, t], s[keep], int(self.n_gt[c]))
         present = ~np.isnan(ap[:, 0])
         return {
             "ap": ap,

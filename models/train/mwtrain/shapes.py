@@ -1,5 +1,6 @@
 """A tiny YOLO-format dataset of coloured shapes, one per MuckWatch class: enough to prove the
-pipeline (tests, smoke runs) in seconds, never to train a useful model."""
+pipeline (tests, smoke runs) in seconds, never to train a useful model. Every third image also
+holds a faint plume written to ignore/ as a region to ignore."""
 from __future__ import annotations
 
 import argparse
@@ -34,6 +35,7 @@ def make(root: Path, n_train: int = 32, n_val: int = 8, size: tuple[int, int] = 
     for split, n in (("train", n_train), ("val", n_val)):
         (root / "images" / split).mkdir(parents=True, exist_ok=True)
         (root / "labels" / split).mkdir(parents=True, exist_ok=True)
+        (root / "ignore" / split).mkdir(parents=True, exist_ok=True)
         for i in range(n):
             bg = rng.integers(60, 140, (h, w, 3)).astype(np.uint8)
             img = Image.fromarray(bg)
@@ -45,6 +47,12 @@ def make(root: Path, n_train: int = 32, n_val: int = 8, size: tuple[int, int] = 
                 x1, y1 = int(rng.integers(0, w - bw)), int(rng.integers(0, h - bh))
                 draw(d, c, (x1, y1, x1 + bw, y1 + bh))
                 lines.append(f"{c} {(x1 + bw / 2) / w:.6f} {(y1 + bh / 2) / h:.6f} {bw / w:.6f} {bh / h:.6f}")
+            if i % 3 == 0:  # a plume barely lighter than the ground around it
+                bw, bh = w // 4, h // 4
+                x1, y1 = int(rng.integers(0, w - bw)), int(rng.integers(0, h - bh))
+                d.ellipse((x1, y1, x1 + bw, y1 + bh), fill=(150, 150, 145))
+                region = f"2 {(x1 + bw / 2) / w:.6f} {(y1 + bh / 2) / h:.6f} {bw / w:.6f} {bh / h:.6f}\n"
+                (root / "ignore" / split / f"{i:04d}.txt").write_text(region)
             img.save(root / "images" / split / f"{i:04d}.png")
             (root / "labels" / split / f"{i:04d}.txt").write_text("\n".join(lines) + "\n")
     spec = {"path": str(root.resolve()), "train": "images/train", "val": "images/val", "names": NAMES}

@@ -80,6 +80,34 @@ class EvaluatorCases(unittest.TestCase):
         r = ev.result()
         self.assertAlmostEqual(r["map50"], 0.5)  # (1 + 0) / 2, class 2 excluded
 
+    def test_region_to_ignore_takes_unmatched_detections_of_its_class(self) -> None:
+        # GT A at (0,0,10,10); a region to ignore of class 0 at (50,50,70,70).
+        # .95 lies in the region (dropped), .9 hits A, .8 is a class-1 box in the region (its own
+        # class has no region there: nothing for class 1 to score), .7 is an FP elsewhere.
+        # Class 0: TP .9 then FP .7 over one GT → AP 1; without the region .95 would be an FP first.
+        ev = Evaluator(2)
+        ev.add(det((52, 52, 68, 68, 0.95, 0), (0, 0, 10, 10, 0.9, 0), (52, 52, 68, 68, 0.8, 1),
+                   (100, 100, 110, 110, 0.7, 0)),
+               gt((0, 0, 0, 10, 10), (-1, 50, 50, 70, 70)))
+        r = ev.result()
+        self.assertEqual(r["ap"][0, 0], 1.0)
+        self.assertEqual(ev.n_gt.tolist(), [1, 0])  # the region is not ground truth
+        self.assertEqual(ev.ignored[0][0][:, 0].tolist(), [True, False, False])
+        plain = Evaluator(2)
+        plain.add(det((52, 52, 68, 68, 0.95, 0), (0, 0, 10, 10, 0.9, 0)), gt((0, 0, 0, 10, 10)))
+        self.assertAlmostEqual(plain.result()["ap"][0, 0], 0.5)  # FP .95 then TP .9: precision .5
+
+    def test_region_to_ignore_needs_the_detection_inside_it_per_threshold(self) -> None:
+        # The detection (0,0,10,10) lies 60 % inside the region (4,0,20,10): dropped at IoU
+        # thresholds .5 and .55 and .6, a false positive at the seven above; no GT → AP nan, so
+        # the per-threshold flags are what this checks. A matched detection is never dropped.
+        ev = Evaluator(1)
+        ev.add(det((0, 0, 10, 10, 0.9, 0), (30, 30, 40, 40, 0.8, 0)),
+               gt((-1, 4, 0, 20, 10), (0, 30, 30, 40, 40), (-1, 30, 30, 40, 40)))
+        self.assertEqual(ev.ignored[0][0][0].tolist(), [True] * 3 + [False] * 7)
+        self.assertEqual(ev.ignored[0][0][1].tolist(), [False] * 10)
+        self.assertAlmostEqual(ev.result()["ap"][0, 0], 1.0)
+        self.assertAlmostEqual(ev.result()["ap"][0, 9], 0.5)  # FP .9 before TP .8 at IoU .95
 
     def test_f1_threshold(self) -> None:
         # TP .9, FP .8, TP .7 over 2 GT: F1 at the three cuts is .667, .5, .8 → threshold .7.
