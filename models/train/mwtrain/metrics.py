@@ -17,15 +17,19 @@ import numpy as np
 IOU_THRESHOLDS = np.linspace(0.5, 0.95, 10)
 
 
+def _overlaps(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Intersection areas of xyxy boxes (n, 4) and (m, 4) → (n, m), and each side's own areas."""
+    lt = np.maximum(a[:, None, :2], b[None, :, :2])
+    rb = np.minimum(a[:, None, 2:], b[None, :, 2:])
+    inter = np.clip(rb - lt, 0, None).prod(-1)
+    return inter, np.clip(a[:, 2:] - a[:, :2], 0, None).prod(-1), np.clip(b[:, 2:] - b[:, :2], 0, None).prod(-1)
+
+
 def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """IoU between xyxy boxes (n, 4) and (m, 4) → (n, m)."""
     if len(a) == 0 or len(b) == 0:
         return np.zeros((len(a), len(b)), np.float64)
-    lt = np.maximum(a[:, None, :2], b[None, :, :2])
-    rb = np.minimum(a[:, None, 2:], b[None, :, 2:])
-    inter = np.clip(rb - lt, 0, None).prod(-1)
-    area_a = np.clip(a[:, 2:] - a[:, :2], 0, None).prod(-1)
-    area_b = np.clip(b[:, 2:] - b[:, :2], 0, None).prod(-1)
+    inter, area_a, area_b = _overlaps(a, b)
     return inter / (area_a[:, None] + area_b[None, :] - inter + 1e-12)
 
 
@@ -64,10 +68,8 @@ def inside_share(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Share of each xyxy box of (n, 4) that lies inside each of (m, 4) → (n, m)."""
     if len(a) == 0 or len(b) == 0:
         return np.zeros((len(a), len(b)), np.float64)
-    lt = np.maximum(a[:, None, :2], b[None, :, :2])
-    rb = np.minimum(a[:, None, 2:], b[None, :, 2:])
-    inter = np.clip(rb - lt, 0, None).prod(-1)
-    return inter / (np.clip(a[:, 2:] - a[:, :2], 0, None).prod(-1)[:, None] + 1e-12)
+    inter, area_a, _ = _overlaps(a, b)
+    return inter / (area_a[:, None] + 1e-12)
 
 
 def average_precision(tp: np.ndarray, scores: np.ndarray, n_gt: int) -> float:
