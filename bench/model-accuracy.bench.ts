@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { generateDataset } from '../fixtures/index.js';
+import { generateDataset, LABEL_RULES_VERSION, labelRulesOf } from '../fixtures/index.js';
 import { readManifest, REFERENCE_MODEL } from '../models/index.js';
 import type { Benchmark } from './record.js';
 
@@ -33,8 +33,10 @@ interface Scores {
 
 /** The arguments of `npm run models:dataset`: the same seed gives the same test split. */
 async function ensureDataset(out: string, ignoreBand: boolean): Promise<void> {
-  if (existsSync(join(out, 'images', 'test'))) return;
-  process.stdout.write(`  rendering the reference dataset into ${out}…\n`);
+  const yaml = join(out, 'data.yaml');
+  const current = existsSync(yaml) && labelRulesOf(readFileSync(yaml, 'utf8')) === LABEL_RULES_VERSION;
+  if (current && existsSync(join(out, 'images', 'test'))) return;
+  process.stdout.write(`  rendering the reference dataset into ${out} (label rules ${String(LABEL_RULES_VERSION)})…\n`);
   await generateDataset({ out, count: 5000, size: 320, seed: 'muckwatch-v1', ignoreBand });
 }
 
