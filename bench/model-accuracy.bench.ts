@@ -36,7 +36,9 @@ async function ensureDataset(out: string, ignoreBand: boolean): Promise<void> {
   const yaml = join(out, 'data.yaml');
   const current = existsSync(yaml) && labelRulesOf(readFileSync(yaml, 'utf8')) === LABEL_RULES_VERSION;
   if (current && existsSync(join(out, 'images', 'test'))) return;
-  process.stdout.write(`  rendering the reference dataset into ${out} (label rules ${String(LABEL_RULES_VERSION)})…\n`);
+  process.stdout.write(
+    `  rendering the reference dataset into ${out} (label rules ${String(LABEL_RULES_VERSION)})…\n`,
+  );
   await generateDataset({ out, count: 5000, size: 320, seed: 'muckwatch-v1', ignoreBand });
 }
 
