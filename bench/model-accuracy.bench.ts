@@ -29,7 +29,15 @@ interface Scores {
   readonly map: number;
   /** null for a class without ground truth in the split. */
   readonly perClass: Record<string, { ap50: number | null; ap: number | null }>;
+  /** Bootstrap interval of AP@0.5 over the test images (when asked for). */
+  readonly interval?: {
+    readonly map50: readonly [number, number];
+    readonly ap50: Record<string, readonly [number, number] | null>;
+  };
 }
+
+/** Resamples of the test images for the interval of the recorded score. */
+const RESAMPLES = 200;
 
 /** The arguments of `npm run models:dataset`: the same seed gives the same test split. */
 async function ensureDataset(out: string, ignoreBand: boolean): Promise<void> {
@@ -43,10 +51,11 @@ async function ensureDataset(out: string, ignoreBand: boolean): Promise<void> {
 }
 
 /** `mw.py eval-onnx` of the shipped model on one dataset's test split. */
-function score(model: string, dataset: string, size: number, dir: string): Scores {
+function score(model: string, dataset: string, size: number, dir: string, resamples = 0): Scores {
   const out = join(dir, `${basename(dataset)}.json`);
   const args = ['models/train/mw.py', 'eval-onnx', '--model', model, '--data', join(dataset, 'data.yaml')];
   args.push('--split', 'test', '--imgsz', String(size), '--json', out);
+  if (resamples) args.push('--bootstrap', String(resamples));
   const run = spawnSync(PYTHON, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   if (run.status !== 0) throw new Error(`mw.py eval-onnx failed (exit ${String(run.status)})`);
   return JSON.parse(readFileSync(out, 'utf8')) as Scores;
@@ -54,6 +63,22 @@ function score(model: string, dataset: string, size: number, dir: string): Score
 
 const perClassAp50 = (s: Scores): (readonly [string, number])[] =>
   Object.entries(s.perClass).flatMap(([k, v]) => (v.ap50 === null ? [] : [[k, v.ap50] as const]));
+
+const span = (v: readonly [number, number]): [number, number] => [
+  Number(v[0].toFixed(4)),
+  Number(v[1].toFixed(4)),
+];
+
+/** The bootstrap's 95 % intervals as details: the mean's and each class's. */
+const intervals = (s: Scores): Record<string, [number, number]> =>
+  s.interval
+    ? {
+        map50_ci95: span(s.interval.map50),
+        ...Object.fromEntries(
+          Object.entries(s.interval.ap50).flatMap(([k, v]) => (v ? [[`${k}_ap50_ci95`, span(v)]] : [])),
+        ),
+      }
+    : {};
 
 const bench: Benchmark = {
   name: 'model-accuracy',
@@ -64,7 +89,7 @@ const bench: Benchmark = {
     const dir = mkdtempSync(join(tmpdir(), 'mw-accuracy-'));
     try {
       const model = join(dirname(REFERENCE_MODEL), manifest.file);
-      const s = score(model, DATASET, manifest.input.width, dir);
+      const s = score(model, DATASET, manifest.input.width, dir, RESAMPLES);
       const plain = score(model, PLAIN, manifest.input.width, dir);
       const per = perClassAp50(s);
       const below = per.filter(([, v]) => v < CLASS_TARGET).map(([k, v]) => `${k} ${v.toFixed(3)}`);
@@ -72,6 +97,9 @@ const bench: Benchmark = {
         metric:
           `${manifest.name} ${manifest.version} mAP@0.5 on ${String(s.images)} held-out synthetic test images ` +
           `(${String(s.ignoreRegions)} regions to ignore), onnxruntime-node (mAP@0.5:0.95 ${s.map.toFixed(3)}; ` +
+          (s.interval
+            ? `95 % interval over the images ${s.interval.map50.map((v) => v.toFixed(3)).join('–')}; `
+            : '') +
           (below.length ? `below ${String(CLASS_TARGET)}: ${below.join(', ')}` : 'every class ≥ 0.85') +
           `; plain labels: mAP@0.5 ${plain.map50.toFixed(3)})`,
         value: Number(s.map50.toFixed(4)),
@@ -84,6 +112,7 @@ const bench: Benchmark = {
           ignore_regions: s.ignoreRegions,
           map50: Number(s.map50.toFixed(4)),
           map50_95: Number(s.map.toFixed(4)),
+          ...intervals(s),
           ...Object.fromEntries(per.map(([k, v]) => [`${k}_ap50`, Number(v.toFixed(4))])),
           plain_map50: Number(plain.map50.toFixed(4)),
           plain_map50_95: Number(plain.map.toFixed(4)),

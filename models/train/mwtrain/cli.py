@@ -17,8 +17,13 @@ def _scores(res: dict, names: list[str], split: str, data) -> dict:
         return None if np.isnan(v) else float(v)
 
     per = {n: {"ap50": ap(res["ap"][c][0]), "ap": ap(res["ap"][c].mean())} for c, n in enumerate(names)}
-    return {"split": split, "images": len(data), "ignoreRegions": data.ignored(), "map50": res["map50"],
-            "map": res["map"], "perClass": per}
+    out = {"split": split, "images": len(data), "ignoreRegions": data.ignored(), "map50": res["map50"],
+           "map": res["map"], "perClass": per}
+    iv = res.get("interval")
+    if iv:
+        out["interval"] = {"level": iv["level"], "resamples": iv["reps"], "map50": iv["map50"],
+                           "ap50": dict(zip(names, iv["ap50"]))}
+    return out
 
 
 def _heading(split: str, data, what: str = "") -> str:
@@ -41,7 +46,7 @@ def _eval(a: argparse.Namespace) -> None:
     spec = read_spec(a.data)
     size = a.imgsz or ck["imgsz"]
     data = Cached(spec.splits[a.split], len(spec.names), size, a.limit or None)
-    res = evaluate_model(build(ck), data, size)
+    res = evaluate_model(build(ck), data, size, a.bootstrap)
     print(_heading(a.split, data))
     print(report(res, spec.names))
     if a.json:
@@ -56,7 +61,7 @@ def _eval_onnx(a: argparse.Namespace) -> None:
     spec = read_spec(a.data)
     data = Cached(spec.splits[a.split], len(spec.names), a.imgsz, a.limit or None)
     with tempfile.TemporaryDirectory(prefix="mw-eval-onnx-") as work:
-        res = evaluate_onnx(Path(a.model), data, len(spec.names), a.imgsz, Path(work))
+        res = evaluate_onnx(Path(a.model), data, len(spec.names), a.imgsz, Path(work), bootstrap=a.bootstrap)
     print(_heading(a.split, data, f", {a.model} in onnxruntime-node"))
     print(report(res, spec.names))
     if a.json:
@@ -156,6 +161,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--imgsz", type=int, default=0)
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--json", default="")
+    p.add_argument("--bootstrap", type=int, default=0, metavar="N",
+                   help="also give a 95%% interval of AP@0.5 from N resamples of the images (e.g. 200)")
     p.set_defaults(func=_eval)
 
     p = sub.add_parser("eval-onnx", help="mAP per class of an exported ONNX file, run in onnxruntime-node")
@@ -165,6 +172,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--imgsz", type=int, default=320, help="the model's input size (square)")
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--json", default="")
+    p.add_argument("--bootstrap", type=int, default=0, metavar="N",
+                   help="also give a 95%% interval of AP@0.5 from N resamples of the images (e.g. 200)")
     p.set_defaults(func=_eval_onnx)
 
     p = sub.add_parser("export", help="ONNX in the YOLOv8 layout, verified in onnxruntime-node")

@@ -71,22 +71,33 @@ def predict(exported: Callable[[torch.Tensor], torch.Tensor], data: Cached, size
             yield out[k], gt
 
 
-def evaluate_outputs(pairs, nc: int) -> dict[str, Any]:
+def evaluate_outputs(pairs, nc: int, bootstrap: int = 0) -> dict[str, Any]:
+    """AP per class of raw outputs; with `bootstrap` > 0, also an interval of AP@0.5 from that
+    many resamples of the images (`res["interval"]`)."""
     ev = Evaluator(nc)
     for out, gt in pairs:
         ev.add(decode_yolov8(out), gt)
-    return ev.result()
+    res = ev.result()
+    if bootstrap:
+        res["interval"] = ev.bootstrap_ap50(bootstrap)
+    return res
 
 
-def evaluate_model(net: Detector, data: Cached, size: int) -> dict[str, Any]:
+def evaluate_model(net: Detector, data: Cached, size: int, bootstrap: int = 0) -> dict[str, Any]:
     exp = Exported(net.eval(), size, size).eval()
-    return evaluate_outputs(predict(exp, data, size), net.nc)
+    return evaluate_outputs(predict(exp, data, size), net.nc, bootstrap)
 
 
 def report(res: dict[str, Any], names: list[str]) -> str:
-    lines = [f"{'class':<18}{'AP50':>8}{'AP50:95':>10}"]
+    iv = res.get("interval")
+    pct = f"AP50 {round(100 * iv['level'])}%" if iv else ""
+    lines = [f"{'class':<18}{'AP50':>8}{'AP50:95':>10}" + (f"  {pct}" if iv else "")]
+
+    def span(v: list[float] | None) -> str:
+        return f"  {v[0]:.3f}-{v[1]:.3f}" if v else ""
+
     for c, n in enumerate(names):
         a = res["ap"][c]
-        lines.append(f"{n:<18}{a[0]:>8.3f}{np.mean(a):>10.3f}")
-    lines.append(f"{'all':<18}{res['map50']:>8.3f}{res['map']:>10.3f}")
+        lines.append(f"{n:<18}{a[0]:>8.3f}{np.mean(a):>10.3f}" + (span(iv["ap50"][c]) if iv else ""))
+    lines.append(f"{'all':<18}{res['map50']:>8.3f}{res['map']:>10.3f}" + (span(iv["map50"]) if iv else ""))
     return "\n".join(lines)

@@ -100,7 +100,9 @@ def verify(
     }
 
 
-def evaluate_onnx(onnx_path: Path, data: Cached, nc: int, size: int, work: Path, batch: int = 8) -> dict[str, Any]:
+def evaluate_onnx(
+    onnx_path: Path, data: Cached, nc: int, size: int, work: Path, batch: int = 8, bootstrap: int = 0
+) -> dict[str, Any]:
     """mAP of an ONNX file (YOLOv8 layout) as onnxruntime-node runs it: letterboxed images in,
     the same decoding and COCO-style AP as training's validation. `work`: an existing folder for
     the raw tensors, which the caller removes."""
@@ -111,7 +113,7 @@ def evaluate_onnx(onnx_path: Path, data: Cached, nc: int, size: int, work: Path,
             gts.extend(g)
     run_ort(onnx_path, inp, out, (len(data), 3, size, size))
     y = np.fromfile(out, dtype="<f4").reshape(len(data), 4 + nc, -1)
-    return evaluate_outputs(zip(y, gts), nc)
+    return evaluate_outputs(zip(y, gts), nc, bootstrap)
 
 
 def export_main(

@@ -99,22 +99,28 @@ class Evaluator:
     n_gt: np.ndarray = field(default_factory=lambda: np.zeros(0))
     #: Per class and image: which detections a region to ignore took, per IoU threshold.
     ignored: list[list[np.ndarray]] = field(default_factory=list)
+    #: Per image: ground-truth boxes per class (what a bootstrap resamples).
+    gt_per_image: list[np.ndarray] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.scores = [[] for _ in range(self.nc)]
         self.tps = [[] for _ in range(self.nc)]
         self.ignored = [[] for _ in range(self.nc)]
         self.n_gt = np.zeros(self.nc, np.int64)
+        self.gt_per_image = []
 
     def add(self, det: np.ndarray, gt: np.ndarray) -> None:
         """det: (k, 6) x1, y1, x2, y2, score, cls; gt: (m, 5) cls, x1, y1, x2, y2, where a row of
         class -1 - c is a region to ignore of class c."""
+        counts = np.zeros(self.nc, np.int64)
+        self.gt_per_image.append(counts)
         for c in range(self.nc):
             d = det[det[:, 5] == c]
             d = d[np.argsort(-d[:, 4], kind="mergesort")]
             g = gt[gt[:, 0] == c, 1:]
             regions = gt[gt[:, 0] == -1 - c, 1:]
             self.n_gt[c] += len(g)
+            counts[c] = len(g)
             tp = np.zeros((len(d), len(IOU_THRESHOLDS)), bool)
             if len(g) and len(d):
                 ious = iou_matrix(d[:, :4], g)
@@ -148,6 +154,43 @@ class Evaluator:
         precision, recall = ctp / np.arange(1, len(s) + 1), ctp / self.n_gt[c]
         f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
         return float(s[int(f1.argmax())])
+
+    def bootstrap_ap50(self, reps: int, seed: int = 0, level: float = 0.95) -> dict[str, Any]:
+        """Percentile interval of AP@0.5 per class and of its mean over classes, from `reps`
+        resamples of the images with replacement (a small test split gives a loose AP: this says how
+        loose). Per class: [low, high], or None for a class without ground truth."""
+        rng = np.random.default_rng(seed)
+        n = len(self.gt_per_image)
+        gt = np.array(self.gt_per_image).reshape(n, self.nc)
+        per_class = []
+        for c in range(self.nc):
+            ends = np.cumsum([len(t) for t in self.tps[c]])
+            starts = ends - np.array([len(t) for t in self.tps[c]], dtype=np.int64)
+            s = np.array(self.scores[c])
+            tp = [t[:, 0] for t in self.tps[c]]
+            ign = [g[:, 0] for g in self.ignored[c]]
+            per_class.append((starts, ends, s, tp, ign))
+        draws = np.full((reps, self.nc), np.nan)
+        for r in range(reps):
+            idx = rng.integers(0, n, n)
+            for c, (starts, ends, s, tp, ign) in enumerate(per_class):
+                n_gt = int(gt[idx, c].sum())
+                if n_gt == 0:
+                    continue
+                sc = np.concatenate([s[starts[i] : ends[i]] for i in idx])
+                hit = np.concatenate([tp[i] for i in idx]).astype(bool)
+                keep = ~np.concatenate([ign[i] for i in idx]).astype(bool)
+                draws[r, c] = average_precision(hit[keep], sc[keep], n_gt)
+        q = [50 * (1 - level), 50 * (1 + level)]
+
+        def span(v: np.ndarray) -> list[float] | None:
+            v = v[~np.isnan(v)]
+            return [float(x) for x in np.percentile(v, q)] if len(v) else None
+
+        with np.errstate(all="ignore"):
+            means = np.array([np.nanmean(d) if not np.isnan(d).all() else np.nan for d in draws])
+        return {"level": level, "reps": reps, "ap50": [span(draws[:, c]) for c in range(self.nc)],
+                "map50": span(means)}
 
     def result(self) -> dict[str, Any]:
         """ap: (nc, 10) per class and IoU threshold (nan for classes without ground truth)."""

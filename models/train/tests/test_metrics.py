@@ -109,6 +109,31 @@ class EvaluatorCases(unittest.TestCase):
         self.assertAlmostEqual(ev.result()["ap"][0, 0], 1.0)
         self.assertAlmostEqual(ev.result()["ap"][0, 9], 0.5)  # FP .9 before TP .8 at IoU .95
 
+    def test_bootstrap_of_identical_images_is_the_point_estimate(self) -> None:
+        # Every image: an FP at .95 and a TP at .6 → any resample is the same pool, AP .5 each time.
+        # A third image's FP lies inside a region to ignore, so it never counts.
+        ev = Evaluator(2)
+        for _ in range(6):
+            ev.add(det((50, 50, 60, 60, 0.95, 0), (0, 0, 10, 10, 0.6, 0), (80, 80, 90, 90, 0.99, 0)),
+                   gt((0, 0, 0, 10, 10), (-1, 75, 75, 95, 95)))
+        iv = ev.bootstrap_ap50(50)
+        self.assertAlmostEqual(ev.result()["ap"][0, 0], 0.5)
+        self.assertAlmostEqual(iv["ap50"][0][0], 0.5)
+        self.assertAlmostEqual(iv["ap50"][0][1], 0.5)
+        self.assertIsNone(iv["ap50"][1])  # class 1 has no ground truth
+        self.assertAlmostEqual(iv["map50"][0], 0.5)
+
+    def test_bootstrap_spans_what_resampling_can_give(self) -> None:
+        # Image A: its box found; image B: missed. Resamples AA → 1, BB → 0 (a quarter each),
+        # AB → 51/101: the 95 % interval runs from 0 to 1 around the point estimate 51/101.
+        ev = Evaluator(1)
+        ev.add(det((0, 0, 10, 10, 0.9, 0)), gt((0, 0, 0, 10, 10)))
+        ev.add(det(), gt((0, 0, 0, 10, 10)))
+        iv = ev.bootstrap_ap50(400, seed=1)
+        self.assertAlmostEqual(ev.result()["ap"][0, 0], 51 / 101)
+        self.assertEqual(iv["ap50"][0], [0.0, 1.0])
+        self.assertEqual(iv, ev.bootstrap_ap50(400, seed=1))  # the same seed, the same interval
+
     def test_f1_threshold(self) -> None:
         # TP .9, FP .8, TP .7 over 2 GT: F1 at the three cuts is .667, .5, .8 → threshold .7.
         ev = Evaluator(1)
