@@ -96,7 +96,6 @@ class Evaluator:
     nc: int
     scores: list[list[float]] = field(default_factory=list)
     tps: list[list[np.ndarray]] = field(default_factory=list)
-    n_gt: np.ndarray = field(default_factory=lambda: np.zeros(0))
     #: Per class and image: which detections a region to ignore took, per IoU threshold.
     ignored: list[list[np.ndarray]] = field(default_factory=list)
     #: Per image: ground-truth boxes per class (what a bootstrap resamples).
@@ -106,8 +105,12 @@ class Evaluator:
         self.scores = [[] for _ in range(self.nc)]
         self.tps = [[] for _ in range(self.nc)]
         self.ignored = [[] for _ in range(self.nc)]
-        self.n_gt = np.zeros(self.nc, np.int64)
         self.gt_per_image = []
+
+    @property
+    def n_gt(self) -> np.ndarray:
+        """Ground-truth boxes per class over every image added."""
+        return np.sum(self.gt_per_image, 0) if self.gt_per_image else np.zeros(self.nc, np.int64)
 
     def add(self, det: np.ndarray, gt: np.ndarray) -> None:
         """det: (k, 6) x1, y1, x2, y2, score, cls; gt: (m, 5) cls, x1, y1, x2, y2, where a row of
@@ -119,7 +122,6 @@ class Evaluator:
             d = d[np.argsort(-d[:, 4], kind="mergesort")]
             g = gt[gt[:, 0] == c, 1:]
             regions = gt[gt[:, 0] == -1 - c, 1:]
-            self.n_gt[c] += len(g)
             counts[c] = len(g)
             tp = np.zeros((len(d), len(IOU_THRESHOLDS)), bool)
             if len(g) and len(d):
@@ -195,6 +197,7 @@ class Evaluator:
     def result(self) -> dict[str, Any]:
         """ap: (nc, 10) per class and IoU threshold (nan for classes without ground truth)."""
         ap = np.full((self.nc, len(IOU_THRESHOLDS)), np.nan)
+        n_gt = self.n_gt
         for c in range(self.nc):
             s = np.array(self.scores[c])
             empty = np.zeros((0, len(IOU_THRESHOLDS)), bool)
@@ -202,7 +205,7 @@ class Evaluator:
             ign = np.concatenate(self.ignored[c]) if self.ignored[c] else empty
             for t in range(len(IOU_THRESHOLDS)):
                 keep = ~ign[:, t]
-                ap[c, t] = average_precision(tp[keep, t], s[keep], int(self.n_gt[c]))
+                ap[c, t] = average_precision(tp[keep, t], s[keep], int(n_gt[c]))
         present = ~np.isnan(ap[:, 0])
         return {
             "ap": ap,
