@@ -147,6 +147,11 @@ def _zoo(a: argparse.Namespace) -> None:
     main(Path(a.out))
 
 
+def _bootstrap_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--bootstrap", type=int, default=0, metavar="N",
+                   help="also give a 95%% interval of AP@0.5 from N resamples of the images (e.g. 200)")
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from .train import add_args
 
@@ -161,8 +166,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--imgsz", type=int, default=0)
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--json", default="")
-    p.add_argument("--bootstrap", type=int, default=0, metavar="N",
-                   help="also give a 95%% interval of AP@0.5 from N resamples of the images (e.g. 200)")
+    _bootstrap_arg(p)
     p.set_defaults(func=_eval)
 
     p = sub.add_parser("eval-onnx", help="mAP per class of an exported ONNX file, run in onnxruntime-node")
@@ -172,8 +176,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--imgsz", type=int, default=320, help="the model's input size (square)")
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--json", default="")
-    p.add_argument("--bootstrap", type=int, default=0, metavar="N",
-                   help="also give a 95%% interval of AP@0.5 from N resamples of the images (e.g. 200)")
+    _bootstrap_arg(p)
     p.set_defaults(func=_eval_onnx)
 
     p = sub.add_parser("export", help="ONNX in the YOLOv8 layout, verified in onnxruntime-node")

@@ -90,8 +90,7 @@ def evaluate_model(net: Detector, data: Cached, size: int, bootstrap: int = 0) -
 
 def report(res: dict[str, Any], names: list[str]) -> str:
     iv = res.get("interval")
-    pct = f"AP50 {round(100 * iv['level'])}%" if iv else ""
-    lines = [f"{'class':<18}{'AP50':>8}{'AP50:95':>10}" + (f"  {pct}" if iv else "")]
+    lines = [f"{'class':<18}{'AP50':>8}{'AP50:95':>10}" + (f"  AP50 {round(100 * iv['level'])}%" if iv else "")]
 
     def span(v: list[float] | None) -> str:
         return f"  {v[0]:.3f}-{v[1]:.3f}" if v else ""

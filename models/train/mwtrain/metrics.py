@@ -166,8 +166,9 @@ class Evaluator:
         gt = np.array(self.gt_per_image).reshape(n, self.nc)
         per_class = []
         for c in range(self.nc):
-            ends = np.cumsum([len(t) for t in self.tps[c]])
-            starts = ends - np.array([len(t) for t in self.tps[c]], dtype=np.int64)
+            lens = np.array([len(t) for t in self.tps[c]], dtype=np.int64)
+            ends = np.cumsum(lens)
+            starts = ends - lens
             s = np.array(self.scores[c])
             tp = [t[:, 0] for t in self.tps[c]]
             ign = [g[:, 0] for g in self.ignored[c]]
